@@ -159,9 +159,7 @@ class TrackerNotFoundError(SymblAPIError, LookupError):
         method: str | None = None,
         url: str | None = None,
     ) -> None:
-        super().__init__(
-            message, status=status, server_message=server_message, method=method, url=url
-        )
+        super().__init__(message, status=status, server_message=server_message, method=method, url=url)
         self.keys = list(keys)
         self.suggestions = dict(suggestions or {})
 

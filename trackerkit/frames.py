@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,7 +109,7 @@ def trackers_frame(trackers: Iterable[Tracker], *, source: str | None = None) ->
 
 def frame_to_trackers(frame: pd.DataFrame) -> list[Tracker]:
     """Back from a trackers frame to :class:`Tracker` records (lossless for frames we built)."""
-    frame = as_trackers_frame(frame)
+    _check_frame(frame)
     has_extra = "extra" in frame.columns
     out = []
     for index, row in enumerate(frame.itertuples(index=False)):
@@ -138,9 +138,7 @@ def frame_to_trackers(frame: pd.DataFrame) -> list[Tracker]:
 def _present(value: Any) -> bool:
     if value is None:
         return False
-    if isinstance(value, float) and value != value:  # NaN from pandas
-        return False
-    return True
+    return not (isinstance(value, float) and value != value)  # NaN from pandas
 
 
 def as_trackers_frame(source: Any) -> pd.DataFrame:
@@ -152,30 +150,41 @@ def as_trackers_frame(source: Any) -> pd.DataFrame:
     import pandas as pd
 
     if isinstance(source, pd.DataFrame):
-        missing = [c for c in ("tracker_id", "name", "vocabulary") if c not in source.columns]
-        if missing:
-            hint = ""
-            if {"tracker_name", "phrase"} <= set(source.columns):
-                hint = " (this looks like a vocabulary frame; pass the trackers frame instead)"
-            raise TrackerDataError(
-                f"not a trackers frame: missing column(s) {', '.join(map(repr, missing))}{hint}; "
-                "build one with trackerkit.load_trackers(...)"
-            )
-        if source["tracker_id"].duplicated().any():
-            dup = source.loc[source["tracker_id"].duplicated(), "tracker_id"].iloc[0]
-            raise TrackerDataError("duplicate id in trackers frame", tracker_id=str(dup), field="tracker_id")
-        for position, vocab in enumerate(source["vocabulary"]):
-            if not isinstance(vocab, (list, tuple)) or not all(isinstance(p, str) for p in vocab):
-                raise TrackerDataError(
-                    "vocabulary must be a list of strings",
-                    index=position,
-                    tracker_id=str(source["tracker_id"].iloc[position]),
-                    field="vocabulary",
-                )
+        _check_frame(source)
         if all(c in source.columns for c in TRACKER_COLUMNS):
             return source
         return trackers_frame(frame_to_trackers(source), source=source.attrs.get("source"))
     return load_trackers(source)
+
+
+def _check_frame(source: pd.DataFrame) -> None:
+    """Raise :class:`TrackerDataError` unless ``source`` holds the trackers frame's key columns."""
+    import numpy as np
+
+    missing = [c for c in ("tracker_id", "name", "vocabulary") if c not in source.columns]
+    if missing:
+        hint = ""
+        if {"tracker_name", "phrase"} <= set(source.columns):
+            hint = " (this looks like a vocabulary frame; pass the trackers frame instead)"
+        raise TrackerDataError(
+            f"not a trackers frame: missing column(s) {', '.join(map(repr, missing))}{hint}; "
+            "build one with trackerkit.load_trackers(...)"
+        )
+    if source["tracker_id"].duplicated().any():
+        dup = source.loc[source["tracker_id"].duplicated(), "tracker_id"].iloc[0]
+        raise TrackerDataError("duplicate id in trackers frame", tracker_id=str(dup), field="tracker_id")
+    for position, vocab in enumerate(source["vocabulary"]):
+        if (
+            isinstance(vocab, str)
+            or not isinstance(vocab, Sequence | np.ndarray)
+            or not all(isinstance(p, str) for p in vocab)
+        ):
+            raise TrackerDataError(
+                "vocabulary must be a list of strings",
+                index=position,
+                tracker_id=str(source["tracker_id"].iloc[position]),
+                field="vocabulary",
+            )
 
 
 def load_trackers(source: Any = "sample") -> pd.DataFrame:

@@ -1,8 +1,8 @@
 """The tracker record and the parsing of every payload shape the Symbl API and its docs show.
 
-    >>> from trackerkit import Tracker, parse_trackers
-    >>> [t.name for t in parse_trackers({"tracker": {"id": "1", "name": "Hi", "vocabulary": ["hello"]}})]
-    ['Hi']
+>>> from trackerkit import Tracker, parse_trackers
+>>> [t.name for t in parse_trackers({"tracker": {"id": "1", "name": "Hi", "vocabulary": ["hello"]}})]
+['Hi']
 """
 
 from __future__ import annotations
@@ -53,9 +53,7 @@ class Tracker:
     def from_dict(cls, data: Any, *, index: int | None = None) -> Tracker:
         """Build a tracker from one API object, raising :class:`TrackerDataError` naming the entry."""
         if not isinstance(data, Mapping):
-            raise TrackerDataError(
-                f"expected a tracker object, got {type(data).__name__}", index=index
-            )
+            raise TrackerDataError(f"expected a tracker object, got {type(data).__name__}", index=index)
         tracker_id = _parse_id(data.get("id"), index)
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -152,7 +150,7 @@ def parse_trackers(payload: Any) -> list[Tracker]:
                 )
         elif "tracker" in payload:
             entries = [payload["tracker"]]
-        elif "id" in payload or "name" in payload or "vocabulary" in payload:
+        elif "id" in payload or "vocabulary" in payload:
             entries = [payload]
         else:
             keys = ", ".join(repr(k) for k in list(payload)[:8]) or "none"
@@ -160,9 +158,9 @@ def parse_trackers(payload: Any) -> list[Tracker]:
                 "not a trackers payload: expected 'trackers', 'tracker' or a tracker object "
                 f"with 'id', 'name', 'vocabulary'; found keys {keys}"
             )
-    elif isinstance(payload, (list, tuple)):
-        entries = list(payload)
-    elif isinstance(payload, Iterable) and not isinstance(payload, (str, bytes)):
+    elif isinstance(payload, (list, tuple)) or (
+        isinstance(payload, Iterable) and not isinstance(payload, (str, bytes))
+    ):
         entries = list(payload)
     else:
         raise TrackerDataError(f"not a trackers payload: got {type(payload).__name__}")

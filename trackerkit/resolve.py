@@ -1,9 +1,9 @@
 """Address trackers by name or id: the one resolver every analysis function goes through.
 
-    >>> import trackerkit
-    >>> trackers = trackerkit.load_trackers("sample")
-    >>> trackerkit.resolve(trackers, "voice message") == trackerkit.resolve(trackers, "Voice Message")
-    True
+>>> import trackerkit
+>>> trackers = trackerkit.load_trackers("sample")
+>>> trackerkit.resolve(trackers, "voice message") == trackerkit.resolve(trackers, "Voice Message")
+True
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def sample_payload() -> dict[str, Any]:
 def sample_trackers() -> list[Tracker]:
     """The sample account's trackers.
 
-        >>> len(sample_trackers()) >= 40
-        True
+    >>> len(sample_trackers()) >= 40
+    True
     """
     return parse_trackers(sample_payload())
