@@ -214,6 +214,13 @@ def load_trackers(source: Any = "sample") -> pd.DataFrame:
         trackers = read_trackers_file(path)
         return trackers_frame(trackers, source=str(path))
     if hasattr(source, "list_trackers") and callable(source.list_trackers):
+        import inspect
+
+        if inspect.iscoroutinefunction(source.list_trackers):
+            raise TrackerDataError(
+                "load_trackers() cannot await an async client: use "
+                "`trackers_frame(await client.list_trackers())` or a SymblClient"
+            )
         trackers = source.list_trackers()
         return trackers_frame(trackers, source=str(getattr(source, "base_url", type(source).__name__)))
     if isinstance(source, (Mapping, list, tuple)) or (

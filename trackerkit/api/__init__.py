@@ -1,0 +1,36 @@
+"""The Symbl trackers API: clients, credentials and the one-call fetch.
+
+* :class:`SymblClient` / :class:`AsyncSymblClient`: ``list_trackers()``, ``get_tracker(id)``,
+  ``find_trackers(name)``, ``get_trackers(ids, concurrency=8)``; retries, token refresh and
+  pagination included.
+* :func:`fetch_trackers`: the same, straight into the trackers frame.
+* :func:`find_credentials`: where credentials come from (arguments, environment, symbl.conf).
+
+One concern per module: ``_protocol`` (requests and responses, no I/O), ``_auth``
+(credentials and the token cache), ``_retry`` (the tenacity policy), ``_sync`` / ``_async``
+(sending), ``_fetch`` (frames), ``_emulator`` (the local API, see :mod:`trackerkit.emulator`).
+
+    >>> import trackerkit
+    >>> len(trackerkit.fetch_trackers("sample")) == len(trackerkit.load_trackers("sample"))
+    True
+"""
+
+from __future__ import annotations
+
+from trackerkit.api._async import AsyncSymblClient
+from trackerkit.api._auth import Credentials, find_credentials
+from trackerkit.api._fetch import fetch_trackers
+from trackerkit.api._protocol import DEFAULT_BASE_URL, FoundTrackers
+from trackerkit.api._retry import RetryPolicy
+from trackerkit.api._sync import SymblClient
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AsyncSymblClient",
+    "Credentials",
+    "FoundTrackers",
+    "RetryPolicy",
+    "SymblClient",
+    "fetch_trackers",
+    "find_credentials",
+]

@@ -1,0 +1,97 @@
+"""Settings both clients share: base URL, credentials, timeouts, retries, the HTTP layer."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import httpx
+
+from trackerkit.api._auth import Credentials, TokenCache, find_credentials
+from trackerkit.api._protocol import DEFAULT_BASE_URL, Endpoint, IdRoute, is_loopback
+from trackerkit.api._retry import RetryPolicy
+
+logger = logging.getLogger("trackerkit.api")
+
+DEFAULT_TIMEOUT = 30.0
+
+
+class BaseClient:
+    """Configuration common to :class:`SymblClient` and :class:`AsyncSymblClient`."""
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        app_id: str | None = None,
+        app_secret: str | None = None,
+        credentials: Credentials | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 3,
+        backoff_base: float = 0.5,
+        backoff_max: float = 8.0,
+        retry_after_cap: float = 30.0,
+        deadline: float = 120.0,
+        id_route: IdRoute = "legacy",
+        transport: Any = None,
+        http_client: Any = None,
+    ) -> None:
+        if transport is not None and http_client is not None:
+            raise ValueError("give transport= or http_client=, not both")
+        self._endpoint = Endpoint(base_url, id_route=id_route)
+        self.base_url = self._endpoint.base_url
+        if credentials is None:
+            credentials = find_credentials(token, app_id, app_secret)
+        elif token or app_id or app_secret:
+            raise ValueError("give credentials= or token/app_id/app_secret, not both")
+        self._tokens = TokenCache(credentials)
+        self.retry_policy = RetryPolicy(
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+            retry_after_cap=retry_after_cap,
+            deadline=deadline,
+        )
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else self._new_http(transport)
+        self._token_lock = self._new_lock()
+
+    # Each flavour builds its own httpx client and the lock serialising token exchanges.
+    def _new_http(self, transport: Any) -> Any:
+        raise NotImplementedError
+
+    def _new_lock(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def id_route(self) -> IdRoute:
+        return self._endpoint.id_route
+
+    def _http_options(self, transport: Any) -> dict[str, Any]:
+        host = httpx.URL(self.base_url).host
+        return {
+            "timeout": self.timeout,
+            "transport": transport,
+            "follow_redirects": False,  # a redirect must never carry our token elsewhere
+            # Proxies from the environment are for the outside world, not for the emulator.
+            "trust_env": not is_loopback(host),
+        }
+
+    def _secrets(self) -> list[str | None]:
+        return self._tokens.secrets()
+
+    def _log_response(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
+        logger.debug(
+            "%s %s -> %d (%.1f ms)",
+            request.method,
+            request.url,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def __repr__(self) -> str:
+        source = self._tokens.credentials.source
+        return f"{type(self).__name__}(base_url={self.base_url!r}, credentials from {source})"

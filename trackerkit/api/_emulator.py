@@ -1,0 +1,618 @@
+"""A local emulator of the Symbl trackers API, in process or on 127.0.0.1.
+
+It speaks the documented protocol (``POST /oauth2/token:generate``, the three tracker GETs,
+both by-id paths), checks bearer tokens (and the deprecated ``x-api-key``), answers errors in
+Symbl's shape (``{"message": ...}``), and can be told to misbehave for fault tests.
+
+Two ways to run it:
+
+* in process, as an httpx transport (sync and async): what ``load_trackers("sample")`` and
+  offline demos use, so they go through the real client code;
+* as a real HTTP server on 127.0.0.1 (``with emulator.serve() as base_url``), for tests over
+  loopback: scripted statuses, ``Retry-After``, dropped connections, truncated JSON, HTML
+  error pages, slow bodies, latency and token expiry.
+
+    >>> emulator = SymblEmulator([{"id": "1", "name": "Greeting", "vocabulary": ["hello"]}])
+    >>> emulator.script(503)            # the next tracker request fails once
+    SymblEmulator(1 trackers)
+    >>> import trackerkit
+    >>> with emulator.serve() as base_url:
+    ...     with trackerkit.SymblClient(app_id=emulator.app_id, app_secret=emulator.app_secret,
+    ...                                 base_url=base_url, backoff_base=0.01) as client:
+    ...         [t.name for t in client.list_trackers()]
+    ['Greeting']
+    >>> emulator.requests["/v1/manage/trackers"], emulator.max_in_flight
+    (2, 1)
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import secrets
+import select
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import httpx
+
+from trackerkit.model import Tracker, parse_trackers
+
+__all__ = ["Fault", "SymblEmulator"]
+
+TOKEN_PATH = "/oauth2/token:generate"
+LIST_PATH = "/v1/manage/trackers"
+_BY_ID_PREFIXES = ("/v1/manage/tracker/", "/v1/manage/trackers/")
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+_HTML_PAGE = (
+    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One way for a response to go wrong; build them with the class methods.
+
+    >>> Fault.rate_limit(retry_after="2")
+    Fault(kind='status', status=429, retry_after='2', seconds=0.0)
+    """
+
+    kind: str
+    status: int = 200
+    retry_after: str | None = None
+    seconds: float = 0.0
+
+    @classmethod
+    def error(cls, status: int, *, retry_after: str | None = None) -> Fault:
+        """Answer ``status`` with a Symbl-shaped JSON error body."""
+        return cls("status", status=status, retry_after=retry_after)
+
+    @classmethod
+    def rate_limit(cls, retry_after: str | None = "1") -> Fault:
+        """429 Too Many Requests, with ``Retry-After`` (seconds or an HTTP date) unless None."""
+        return cls("status", status=429, retry_after=retry_after)
+
+    @classmethod
+    def html(cls, status: int = 502) -> Fault:
+        """A gateway's HTML error page (``text/html``), with ``status`` (200 for a proxy login page)."""
+        return cls("html", status=status)
+
+    @classmethod
+    def drop(cls) -> Fault:
+        """Send the headers and half the body, then close the connection."""
+        return cls("drop")
+
+    @classmethod
+    def truncate(cls) -> Fault:
+        """A complete 200 response whose JSON body is cut in half."""
+        return cls("truncate")
+
+    @classmethod
+    def slow_body(cls, seconds: float) -> Fault:
+        """Send the headers at once and the body only after ``seconds``."""
+        return cls("slow_body", seconds=seconds)
+
+    @classmethod
+    def delay(cls, seconds: float) -> Fault:
+        """Answer normally, ``seconds`` late."""
+        return cls("delay", seconds=seconds)
+
+
+@dataclass
+class Reply:
+    """What the emulator answers to one request, before the server or transport delivers it."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    body_delay: float = 0.0
+    drop: bool = False
+
+    @property
+    def reason(self) -> str:
+        return _REASONS.get(self.status, "Unknown")
+
+
+def _json_reply(status: int, data: Any, **headers: str) -> Reply:
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return Reply(status, body, {"Content-Type": "application/json; charset=utf-8", **headers})
+
+
+def _error(status: int, message: str, **headers: str) -> Reply:
+    return _json_reply(status, {"message": message}, **headers)
+
+
+class SymblEmulator:
+    """The Symbl trackers API over an in-memory account.
+
+    ``trackers``: anything :func:`trackerkit.parse_trackers` or
+    :func:`trackerkit.frames.as_trackers_frame` accepts (default: the bundled sample account).
+    ``app_id``/``app_secret``: the credentials the token endpoint accepts. ``token_ttl``: the
+    ``expiresIn`` of generated tokens, enforced. ``page_size``: paginate list responses with
+    ``nextToken`` (None: never). ``latency``: seconds added to every response.
+
+    Counters: :attr:`requests` (per path), :attr:`max_in_flight`, :meth:`count`.
+    """
+
+    def __init__(
+        self,
+        trackers: Any = None,
+        *,
+        app_id: str = "emulator-app-id",
+        app_secret: str = "emulator-app-secret",
+        token_ttl: int = 86400,
+        page_size: int | None = None,
+        latency: float = 0.0,
+    ) -> None:
+        records = _load_trackers(trackers)
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.token_ttl = token_ttl
+        self.page_size = page_size
+        self.latency = latency
+        self._trackers = [t.to_dict() for t in records]
+        self._by_id = {t["id"]: t for t in self._trackers}
+        self._list_body = json.dumps({"trackers": self._trackers}, ensure_ascii=False).encode("utf-8")
+        self._lock = threading.Lock()
+        self._tokens: dict[str, float | None] = {}  # token -> expiry (monotonic), None: never
+        self._script: list[tuple[Fault | None, str]] = []
+        self._always: list[tuple[Fault, str]] = []
+        self.requests: Counter[str] = Counter()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.url: str | None = None
+
+    def __repr__(self) -> str:
+        return f"SymblEmulator({len(self._trackers)} trackers)"
+
+    @property
+    def trackers(self) -> list[Tracker]:
+        """The account's trackers, as served."""
+        return parse_trackers(self._trackers)
+
+    # -- scripting faults ------------------------------------------------------------------
+
+    def script(self, *steps: Fault | int | None, path: str = "/v1/") -> SymblEmulator:
+        """Queue how the next requests under ``path`` are answered, one step each.
+
+        A step is a :class:`Fault`, an error status (``503``) or ``None``/``200`` (answer
+        normally). Requests outside ``path`` (by default: the token endpoint) are unaffected.
+        """
+        with self._lock:
+            for step in steps:
+                self._script.append((_as_fault(step), path))
+        return self
+
+    def always(self, fault: Fault | int, *, path: str = "/v1/") -> SymblEmulator:
+        """Answer every request under ``path`` with ``fault`` until :meth:`clear_faults`."""
+        step = _as_fault(fault)
+        if step is None:
+            raise ValueError("always() needs a fault, not a normal answer")
+        with self._lock:
+            self._always.append((step, path))
+        return self
+
+    def clear_faults(self) -> None:
+        """Forget scripted and permanent faults (latency stays)."""
+        with self._lock:
+            self._script.clear()
+            self._always.clear()
+
+    def expire_tokens(self) -> None:
+        """Make every token issued so far expired, as if its ``expiresIn`` had passed."""
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = dict.fromkeys(self._tokens, now)
+
+    def issue_token(self, ttl: float | None = None) -> str:
+        """A valid access token without the exchange (``ttl`` None: it never expires)."""
+        token = "emu-" + secrets.token_urlsafe(24)
+        with self._lock:
+            self._tokens[token] = None if ttl is None else time.monotonic() + ttl
+        return token
+
+    @property
+    def issued_tokens(self) -> list[str]:
+        """Every access token issued so far (for tests that check none leaks)."""
+        with self._lock:
+            return list(self._tokens)
+
+    # -- counters --------------------------------------------------------------------------
+
+    def count(self, prefix: str = "") -> int:
+        """Requests seen whose path starts with ``prefix`` (all by default)."""
+        with self._lock:
+            return sum(n for path, n in self.requests.items() if path.startswith(prefix))
+
+    def reset_counters(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.max_in_flight = self.in_flight
+
+    @contextlib.contextmanager
+    def _flight(self) -> Iterator[None]:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    # -- the protocol ----------------------------------------------------------------------
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes = b"") -> Reply:
+        """Answer one request (``target`` is the path with its query); applies faults."""
+        parts = urlsplit(target)
+        path = parts.path
+        with self._lock:
+            self.requests[path] += 1
+            fault = self._next_fault(path)
+        delay = self.latency
+        if fault is not None and fault.kind == "delay":
+            delay += fault.seconds
+        if fault is not None and fault.kind == "status":
+            reply = _error(
+                fault.status,
+                f"emulated {fault.status} {_REASONS.get(fault.status, '')}".strip(),
+                **({"Retry-After": fault.retry_after} if fault.retry_after is not None else {}),
+            )
+        elif fault is not None and fault.kind == "html":
+            reason = _REASONS.get(fault.status, "Error")
+            page = _HTML_PAGE.format(status=fault.status, reason=reason).encode()
+            reply = Reply(fault.status, page, {"Content-Type": "text/html"})
+        else:
+            reply = self._route(
+                method.upper(), path, parts.query, {k.lower(): v for k, v in headers.items()}, body
+            )
+        reply.delay = delay
+        if fault is not None and reply.status == 200:
+            if fault.kind == "truncate":
+                reply.body = reply.body[: max(1, len(reply.body) // 2)]
+            elif fault.kind == "drop":
+                reply.drop = True
+            elif fault.kind == "slow_body":
+                reply.body_delay = fault.seconds
+        return reply
+
+    def _next_fault(self, path: str) -> Fault | None:
+        for position, (step, prefix) in enumerate(self._script):
+            if path.startswith(prefix):
+                del self._script[position]
+                return step
+        for step, prefix in self._always:
+            if path.startswith(prefix):
+                return step
+        return None
+
+    def _route(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> Reply:
+        if path == TOKEN_PATH:
+            if method != "POST":
+                return _error(405, "Method not allowed")
+            return self._generate_token(body)
+        is_list = path in (LIST_PATH, LIST_PATH + "/")
+        by_id = next((path[len(p) :] for p in _BY_ID_PREFIXES if path.startswith(p)), None)
+        if not is_list and not by_id:
+            return _error(404, f"No route for {path}")
+        if method != "GET":
+            return _error(405, "Method not allowed (the emulator is read only)")
+        denied = self._check_token(headers)
+        if denied is not None:
+            return denied
+        params = parse_qs(query, keep_blank_values=True)
+        if by_id:
+            if params:
+                return _error(400, f"Unexpected query parameter(s): {', '.join(sorted(params))}")
+            tracker_id = unquote(by_id)
+            tracker = self._by_id.get(tracker_id)
+            if tracker is None:
+                return _json_reply(
+                    404, {"message": f"Tracker with id {tracker_id} not found", "statusCode": 404}
+                )
+            return _json_reply(200, {"tracker": tracker})
+        return self._list(params)
+
+    def _list(self, params: dict[str, list[str]]) -> Reply:
+        unknown = sorted(set(params) - {"name", "nextToken"})
+        if unknown:
+            return _error(400, f"Unsupported query parameter(s): {', '.join(unknown)}")
+        if any(len(v) > 1 for v in params.values()):
+            return _error(400, "Repeated query parameter")
+        name = params.get("name", [None])[0]
+        if name is not None and not name:
+            return _error(400, "name must not be empty")
+        if "nextToken" in params and self.page_size is None:
+            return _error(400, "Invalid nextToken")
+        if name is None and self.page_size is None:
+            return Reply(200, self._list_body, {"Content-Type": "application/json; charset=utf-8"})
+        matches = self._trackers if name is None else [t for t in self._trackers if t["name"] == name]
+        if self.page_size is None:
+            return _json_reply(200, {"trackers": matches})
+        start: int | None = 0
+        if "nextToken" in params:
+            start = _decode_page_token(params["nextToken"][0])
+        if start is None or start > len(matches):
+            return _error(400, "Invalid nextToken")
+        page: dict[str, Any] = {"trackers": matches[start : start + self.page_size]}
+        if start + self.page_size < len(matches):
+            page["nextToken"] = _encode_page_token(start + self.page_size)
+        return _json_reply(200, page)
+
+    def _check_token(self, headers: dict[str, str]) -> Reply | None:
+        token = None
+        authorization = headers.get("authorization", "")
+        if authorization:
+            scheme, _, value = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                return _error(401, "Authorization header must be 'Bearer <token>'")
+            token = value.strip()
+        elif headers.get("x-api-key"):
+            token = headers["x-api-key"].strip()  # deprecated, still accepted
+        if not token:
+            return _error(401, "Missing access token")
+        with self._lock:
+            known = token in self._tokens
+            expiry = self._tokens.get(token)
+        if not known:
+            return _error(401, "Invalid access token")
+        if expiry is not None and time.monotonic() >= expiry:
+            return _error(401, "Access token expired")
+        return None
+
+    def _generate_token(self, body: bytes) -> Reply:
+        try:
+            data = json.loads(body or b"null")
+        except ValueError:
+            return _error(400, "Request body must be JSON")
+        if not isinstance(data, dict) or data.get("type") != "application":
+            return _error(400, "Body must be {'type': 'application', 'appId': ..., 'appSecret': ...}")
+        if data.get("appId") != self.app_id or data.get("appSecret") != self.app_secret:
+            return _error(401, "Invalid appId or appSecret")
+        token = self.issue_token(self.token_ttl)
+        return _json_reply(200, {"accessToken": token, "expiresIn": self.token_ttl})
+
+    # -- in process ------------------------------------------------------------------------
+
+    def transport(self) -> EmulatorTransport:
+        """An httpx transport (sync and async) answering from this emulator, no sockets."""
+        return EmulatorTransport(self)
+
+    # -- over loopback ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+        """Serve over HTTP on ``host`` in a background thread; yields the base URL."""
+        server = _Server((host, port), _Handler)
+        server.emulator = self
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        self.url = f"http://{host}:{server.server_address[1]}"
+        try:
+            yield self.url
+        finally:
+            self.url = None
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+            thread.join()
+
+
+def _as_fault(step: Fault | int | None) -> Fault | None:
+    if step is None or isinstance(step, Fault):
+        return step
+    if isinstance(step, int) and not isinstance(step, bool):
+        return None if step == 200 else Fault.error(step)
+    raise TypeError(f"a script step is a Fault, a status or None, got {type(step).__name__}")
+
+
+def _encode_page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+
+
+def _decode_page_token(token: str) -> int | None:
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        kind, _, value = text.partition(":")
+        return int(value) if kind == "offset" and int(value) >= 0 else None
+    except ValueError:
+        return None
+
+
+def _load_trackers(source: Any) -> list[Tracker]:
+    if source is None or (isinstance(source, str) and source == "sample"):
+        from trackerkit.sample import sample_payload
+
+        return parse_trackers(sample_payload())
+    if isinstance(source, (str, os.PathLike)):
+        from trackerkit.snapshot import read_trackers_file
+
+        return read_trackers_file(Path(source))
+    if type(source).__module__.split(".")[0] == "pandas":  # a trackers frame; pandas only if given one
+        from trackerkit.frames import frame_to_trackers
+
+        return frame_to_trackers(source)
+    return parse_trackers(source)
+
+
+# -- the in-process transport ------------------------------------------------------------
+
+
+class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Hands httpx requests to a :class:`SymblEmulator`; works for ``Client`` and ``AsyncClient``.
+
+    Faults are honoured the way a network would show them: a dropped connection raises
+    ``httpx.RemoteProtocolError``, a body slower than the read timeout ``httpx.ReadTimeout``.
+    """
+
+    def __init__(self, emulator: SymblEmulator) -> None:
+        self.emulator = emulator
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        with self.emulator._flight():
+            reply = self.emulator.handle(request.method, _target(request), request.headers, body)
+            if reply.delay:
+                time.sleep(reply.delay)
+            wait = _body_wait(reply, request)
+            if wait:
+                time.sleep(wait)
+            return _to_response(reply, request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import anyio
+
+        body = await request.aread()
+        with self.emulator._flight():
+            reply = self.emulator.handle(request.method, _target(request), request.headers, body)
+            if reply.delay:
+                await anyio.sleep(reply.delay)
+            wait = _body_wait(reply, request)
+            if wait:
+                await anyio.sleep(wait)
+            return _to_response(reply, request)
+
+
+def _target(request: httpx.Request) -> str:
+    return request.url.raw_path.decode("ascii")
+
+
+def _body_wait(reply: Reply, request: httpx.Request) -> float:
+    read_timeout = request.extensions.get("timeout", {}).get("read")
+    if reply.body_delay and read_timeout is not None and reply.body_delay >= read_timeout:
+        return read_timeout
+    return reply.body_delay
+
+
+def _to_response(reply: Reply, request: httpx.Request) -> httpx.Response:
+    read_timeout = request.extensions.get("timeout", {}).get("read")
+    if reply.body_delay and read_timeout is not None and reply.body_delay >= read_timeout:
+        raise httpx.ReadTimeout("emulated: the body came later than the read timeout", request=request)
+    if reply.drop:
+        raise httpx.RemoteProtocolError(
+            "emulated: peer closed connection without sending complete message body", request=request
+        )
+    return httpx.Response(reply.status, headers=reply.headers, content=reply.body, request=request)
+
+
+# -- the loopback server -----------------------------------------------------------------
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 overflows with a few dozen concurrent connects
+    emulator: SymblEmulator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def track(self, conn: socket.socket, add: bool) -> None:
+        with self._connections_lock:
+            (self._connections.add if add else self._connections.discard)(conn)
+
+    def close_connections(self) -> None:
+        # Keep-alive handler threads would otherwise wait on idle sockets after shutdown.
+        with self._connections_lock:
+            for conn in list(self._connections):
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real API
+    server_version = "SymblEmulator/1.0"
+    sys_version = ""
+    timeout = 30  # an idle keep-alive connection is closed after this
+    disable_nagle_algorithm = True  # headers and body go out separately: no 40 ms delayed-ACK stall
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            super().finish()
+        self.server.track(self.connection, False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests count requests instead
+        pass
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    def _dispatch(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        emulator = self.server.emulator
+        with emulator._flight():
+            reply = emulator.handle(self.command, self.path, dict(self.headers.items()), body)
+            if reply.delay and self._client_gone_within(reply.delay):
+                self.close_connection = True
+                return
+            self.send_response(reply.status, reply.reason)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.flush()
+            if reply.body_delay and self._client_gone_within(reply.body_delay):
+                self.close_connection = True
+                return
+            # A drop sends half of what Content-Length promised, then closes.
+            sent = reply.body[: len(reply.body) // 2] if reply.drop else reply.body
+            try:
+                self.wfile.write(sent)
+                self.wfile.flush()
+            except OSError:
+                self.close_connection = True
+                return
+            if reply.drop:
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _client_gone_within(self, seconds: float) -> bool:
+        """Wait ``seconds``, or less if the client hangs up (it timed out): True then."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.connection], [], [], left)
+            if not readable:
+                continue
+            try:
+                peeked = self.connection.recv(1, socket.MSG_PEEK)
+            except OSError:
+                return True
+            if not peeked:
+                return True
+            time.sleep(max(0.0, deadline - time.monotonic()))  # a pipelined request: just wait
+            return False
+        return False
