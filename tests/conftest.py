@@ -6,7 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import matplotlib
 import pytest
+
+# Tests draw off screen, whatever MPLBACKEND says (notebook kernels keep their inline backend).
+matplotlib.use("Agg")
 
 
 def synthetic_account(n: int = 30, phrases: int = 5) -> list[dict[str, Any]]:

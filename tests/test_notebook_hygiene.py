@@ -22,7 +22,8 @@ SECRET_PATTERNS = [
     re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),  # a JWT, as Symbl's access tokens are
     re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/-]{12,}"),
     re.compile(r"(?i)(app_?secret|access_?token|api_?key)['\"]?\s*[:=]\s*['\"][^'\"\s]{8,}"),
-    re.compile(r"emulator-(token|secret)-[A-Za-z0-9]+"),
+    re.compile(r"emu-[A-Za-z0-9_-]{16,}"),  # the emulator's access tokens
+    re.compile(r"emulator-app-secret"),
 ]
 PATH_PATTERNS = [
     re.compile(r"(?<![\w.])/(home|root|tmp|work|Users|usr|opt|var)/[\w./-]+"),

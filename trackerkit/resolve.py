@@ -52,7 +52,7 @@ class _Index:
 
     def suggest(self, key: str) -> list[str]:
         wanted = key.strip().casefold()
-        close = difflib.get_close_matches(wanted, list(self.by_folded), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(wanted, list(self.by_folded), n=3, cutoff=0.75)
         ranked = [name for c in close for _, name in self.by_folded[c]]
         contains = [name for name in self.names if wanted and wanted in name.casefold()]
         out: list[str] = []
