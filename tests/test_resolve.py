@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from trackerkit import AmbiguousTrackerError, TrackerDataError, TrackerNotFoundError, load_trackers, resolve
-from trackerkit.resolve import resolve_many, select_trackers
+from trackerkit.lookup import resolve_many, select_trackers
 
 
 @pytest.fixture
@@ -100,3 +100,18 @@ def test_sample_account_documented_example():
         "Voice Message",
         "Promotion Mention",
     ]
+
+
+def test_importing_every_module_keeps_the_public_functions():
+    import importlib
+    import pkgutil
+
+    import trackerkit
+
+    for module in pkgutil.walk_packages(trackerkit.__path__, "trackerkit."):
+        if module.name != "trackerkit.__main__":
+            importlib.import_module(module.name)
+    assert callable(trackerkit.resolve)
+    assert callable(trackerkit.select_trackers)
+    for name in trackerkit._LAZY:
+        assert not isinstance(getattr(trackerkit, name), type(trackerkit)), name

@@ -44,9 +44,9 @@ _LAZY: dict[str, str] = {
     "normalize_phrase": "trackerkit.frames",
     "frame_to_trackers": "trackerkit.frames",
     # addressing
-    "resolve": "trackerkit.resolve",
-    "resolve_many": "trackerkit.resolve",
-    "select_trackers": "trackerkit.resolve",
+    "resolve": "trackerkit.lookup",
+    "resolve_many": "trackerkit.lookup",
+    "select_trackers": "trackerkit.lookup",
     # snapshots
     "save_snapshot": "trackerkit.snapshot",
     # API client
@@ -139,6 +139,6 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         plot_tracker_comparison,
         plot_vocabulary_sizes,
     )
-    from trackerkit.resolve import resolve, resolve_many, select_trackers
+    from trackerkit.lookup import resolve, resolve_many, select_trackers
     from trackerkit.snapshot import save_snapshot
     from trackerkit.widgets import explore

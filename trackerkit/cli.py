@@ -75,7 +75,7 @@ def open_source(
         with SymblClient(**kwargs) as client:
             return fetch_trackers(client, ids=ids, names=names, progress=progress)
     if ids or names:
-        from trackerkit.resolve import select_trackers
+        from trackerkit.lookup import select_trackers
 
         frame = load_trackers(source)
         return select_trackers(frame, [*(ids or []), *(names or [])])
@@ -149,9 +149,93 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_similar(args: argparse.Namespace) -> int:
+    from trackerkit.analysis import similarity_matrix, tracker_pairs
+
+    frame = open_source(args.source)
+    matrix = similarity_matrix(frame, analyzer=args.analyzer)
+    pairs = tracker_pairs(matrix, threshold=args.threshold, top=args.top)
+    emit(pairs, args.format)
+    return EXIT_OK
+
+
+def _cmd_duplicates(args: argparse.Namespace) -> int:
+    from trackerkit.analysis import similar_phrases
+
+    frame = open_source(args.source)
+    pairs = similar_phrases(frame, threshold=args.threshold, scope=args.scope)
+    columns = ["tracker_a", "phrase_a", "tracker_b", "phrase_b", "score", "kind"]
+    emit(pairs[columns], args.format)
+    return EXIT_OK
+
+
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from trackerkit.analysis import audit
+
+    frame = open_source(args.source)
+    findings = audit(frame)
+    emit(findings[["severity", "rule", "tracker", "phrase", "detail"]], args.format)
+    counts = findings["severity"].value_counts()
+    summary = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("error", "warning", "info"))
+    print(f"{len(findings)} findings: {summary}", file=sys.stderr)
+    if args.fail_on == "never":
+        return EXIT_OK
+    gate = _SEVERITY_RANK[args.fail_on]
+    failing = int(findings["severity"].map(_SEVERITY_RANK).ge(gate).sum())
+    if failing:
+        print(f"audit failed: {failing} findings at or above '{args.fail_on}'", file=sys.stderr)
+        return EXIT_AUDIT
+    return EXIT_OK
+
+
+def _looks_like_source(text: str) -> bool:
+    return text == "sample" or text.startswith("symbl:") or (text.endswith(".json") and Path(text).is_file())
+
+
+def _cmd_match(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from trackerkit.analysis import TrackerMatcher
+
+    words = list(args.words)
+    source = args.source
+    if source is None:
+        source = words.pop(0) if len(words) > 1 and _looks_like_source(words[0]) else "sample"
+    if not words:
+        raise TrackerDataError("give at least one TEXT to match")
+    matcher = TrackerMatcher().fit(open_source(source))
+    rows = []
+    for text in words:
+        ranked = matcher.rank(text, k=args.top)
+        for rank, row in enumerate(ranked.itertuples(index=False), start=1):
+            evidence = row.evidence if isinstance(row.evidence, str) else "; ".join(row.evidence)
+            rows.append(
+                {"text": text, "rank": rank, "tracker": row.tracker, "score": row.score, "evidence": evidence}
+            )
+    emit(pd.DataFrame(rows, columns=["text", "rank", "tracker", "score", "evidence"]), args.format)
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from trackerkit.report import write_report
+
+    frame = open_source(args.source)
+    path = write_report(frame, args.output, analyzer=args.analyzer, pair_threshold=args.threshold)
+    print(f"wrote {path} ({path.stat().st_size // 1024} KiB)", file=sys.stderr)
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "fetch": _cmd_fetch,
     "summary": _cmd_summary,
+    "similar": _cmd_similar,
+    "duplicates": _cmd_duplicates,
+    "audit": _cmd_audit,
+    "match": _cmd_match,
+    "report": _cmd_report,
 }
 
 
@@ -211,6 +295,69 @@ def build_parser() -> argparse.ArgumentParser:
         default="account",
         help="row order (default: as in the account)",
     )
+
+    p = command(
+        "similar",
+        "the most similar tracker pairs (TF-IDF cosine)",
+        "trackerkit similar account.json --top 10 --analyzer char_wb",
+    )
+    source_arg(p)
+    format_arg(p)
+    p.add_argument("--top", type=int, default=20, help="how many pairs (default: 20)")
+    p.add_argument(
+        "--analyzer",
+        choices=["word", "char_wb"],
+        default="word",
+        help="word or character n-grams (default: word)",
+    )
+    p.add_argument("--threshold", type=float, default=None, help="only pairs at or above this score")
+
+    p = command(
+        "duplicates", "near-duplicate phrase pairs", "trackerkit duplicates --threshold 0.9 --scope within"
+    )
+    source_arg(p)
+    format_arg(p)
+    p.add_argument(
+        "--threshold", type=float, default=None, help="minimum score (default: the library's, 0.8)"
+    )
+    p.add_argument(
+        "--scope",
+        choices=["across", "within", "all"],
+        default="all",
+        help="pairs across trackers, within one, or both (default: all)",
+    )
+
+    p = command(
+        "audit",
+        "vocabulary problems; exits 1 when any reach --fail-on",
+        "trackerkit audit account.json --fail-on warning --format json",
+    )
+    source_arg(p)
+    format_arg(p)
+    p.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info", "never"],
+        default="error",
+        help="exit with 1 when a finding is at least this severe (default: error)",
+    )
+
+    p = command(
+        "match",
+        "the trackers each text would likely trigger",
+        'trackerkit match "can I get a discount" "I want to cancel"',
+    )
+    p.add_argument("words", nargs="+", metavar="[SOURCE] TEXT", help="an optional SOURCE, then texts")
+    p.add_argument("--source", default=None, help="SOURCE, when the first text could be mistaken for one")
+    p.add_argument("--top", type=int, default=3, help="trackers per text (default: 3)")
+    format_arg(p)
+
+    p = command("report", "one self-contained HTML report", "trackerkit report account.json -o report.html")
+    source_arg(p)
+    p.add_argument("-o", "--output", required=True, type=Path, help="HTML file to write")
+    p.add_argument(
+        "--analyzer", choices=["word", "char_wb"], default="word", help="similarity representation"
+    )
+    p.add_argument("--threshold", type=float, default=0.3, help="similarity for listed pairs and clusters")
     return parser
 
 

@@ -1,5 +1,8 @@
 """Address trackers by name or id: the one resolver every analysis function goes through.
 
+(The module is not called ``resolve`` so that importing it never hides the function
+:func:`trackerkit.resolve` behind a module of the same name.)
+
 >>> import trackerkit
 >>> trackers = trackerkit.load_trackers("sample")
 >>> trackerkit.resolve(trackers, "voice message") == trackerkit.resolve(trackers, "Voice Message")

@@ -1,0 +1,613 @@
+"""trackerkit.widgets without a browser: drive the widgets through their values and buttons and
+assert their attributes and what they would show (HTML values, PNG images).
+
+Every HTML value of every widget is checked for raw tracker text: the account used here holds a
+tracker named like an XSS payload, with a ``<script>`` phrase.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import ipywidgets
+import pytest
+
+import trackerkit
+from trackerkit.frames import load_trackers
+
+VOICE_ID = "5807963341258752"
+PROMOTION_ID = "4476908732794496"
+COMPETITOR_ID = "4036954488018197"  # "Competitor Mention"
+COMPETITOR_LOWER_ID = "6976841123502577"  # "competitor mention"
+XSS_ID = "9999999999999999"
+XSS_NAME = "<img src=x onerror=alert(1)>"
+XSS_NAME_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+XSS_PHRASE = "<script>alert(1)</script>"
+XSS_PHRASE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+RAW = ("<img", "<script", "onerror=alert(1)>")
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def hostile_account():
+    sample = load_trackers("sample")
+    records = [
+        {"id": tid, "name": name, "vocabulary": list(vocabulary)}
+        for tid, name, vocabulary in zip(sample["tracker_id"], sample["name"], sample["vocabulary"])
+    ]
+    records.append(
+        {
+            "id": XSS_ID,
+            "name": XSS_NAME,
+            "vocabulary": [
+                XSS_PHRASE,
+                "I want to speak to a supervisor",  # shared with Escalation Request
+                "can you escalate this",
+                "get me your manager <b>now</b>",
+                "a plain phrase & an ampersand",
+            ],
+        }
+    )
+    return load_trackers(records)
+
+
+@pytest.fixture(scope="module")
+def trackers():
+    return hostile_account()
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_trackers("sample")
+
+
+def is_png(value) -> bool:
+    """Whether an Image value (bytes or the memoryview ipywidgets keeps) holds a PNG."""
+    return bytes(value).startswith(PNG)
+
+
+def html_values(root):
+    """Every (widget, value) of the HTML, HTMLMath and Label widgets under ``root``."""
+    from trackerkit.widgets._base import walk
+
+    out = []
+    for w in walk(root):
+        if isinstance(w, (ipywidgets.HTML, ipywidgets.HTMLMath, ipywidgets.Label)):
+            out.append((w, w.value))
+    return out
+
+
+def text_values(root):
+    """Every text a widget under ``root`` shows as text (labels, options, titles, descriptions)."""
+    from trackerkit.widgets._base import walk
+
+    out = []
+    for w in walk(root):
+        if isinstance(w, (ipywidgets.Dropdown, ipywidgets.Select, ipywidgets.ToggleButtons)):
+            out.extend(str(label) for label in w._options_labels)
+        if isinstance(w, ipywidgets.Combobox):
+            out.extend(w.options)
+        if isinstance(w, ipywidgets.Tab):
+            out.extend(w.titles)
+        out.append(getattr(w, "description", "") or "")
+    return out
+
+
+def assert_no_raw_markup(root):
+    """No HTML value holds tracker text unescaped; returns all HTML, joined, for further checks."""
+    values = html_values(root)
+    assert values, "no HTML widget found"
+    for widget, value in values:
+        for raw in RAW:
+            assert raw not in value, f"raw {raw!r} in {type(widget).__name__}: {value[:300]!r}"
+        assert "<b>now</b>" not in value
+    for w in _walk(root):
+        assert not getattr(w, "description_allow_html", False), f"{type(w).__name__} allows HTML"
+    return "\n".join(v for _, v in values)
+
+
+def _walk(root):
+    from trackerkit.widgets._base import walk
+
+    return list(walk(root))
+
+
+# --------------------------------------------------------------------------- base
+
+
+def test_import_trackerkit_loads_no_widget_or_plot_library():
+    code = (
+        "import sys, trackerkit; trackerkit.load_trackers('sample'); "
+        "bad = [m for m in ('ipywidgets', 'matplotlib', 'trackerkit.widgets') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_explore_is_exported_lazily():
+    from trackerkit.widgets import explore
+
+    assert trackerkit.explore is explore
+
+
+def test_escape_and_frame_html_escape_everything():
+    import pandas as pd
+
+    from trackerkit.widgets._base import escape, frame_html, message_html
+
+    assert escape(XSS_NAME) == XSS_NAME_ESCAPED
+    assert escape("\"q\" & 's'") == "&quot;q&quot; &amp; &#x27;s&#x27;"
+    table = frame_html(pd.DataFrame({XSS_NAME: [XSS_PHRASE], "n": [1.23456]}), caption=XSS_NAME)
+    assert XSS_NAME_ESCAPED in table and XSS_PHRASE_ESCAPED in table
+    assert not any(raw in table for raw in RAW)
+    assert "1.235" in table
+    assert "nothing to show" in frame_html(pd.DataFrame({"a": []}))
+    assert XSS_NAME_ESCAPED in message_html(XSS_NAME, "error")
+    with pytest.raises(ValueError, match="kind"):
+        message_html("x", "loud")
+
+
+def test_plot_to_png_renders_and_closes_the_figure():
+    import matplotlib.pyplot as plt
+
+    from trackerkit.plotting import plot_vocabulary_sizes
+    from trackerkit.widgets._base import plot_to_png
+
+    before = plt.get_fignums()
+    png = plot_to_png(plot_vocabulary_sizes, load_trackers("sample"))
+    assert png.startswith(PNG)
+    png = plot_to_png(plot_vocabulary_sizes, load_trackers("sample"), figsize=(4, 6))
+    assert png.startswith(PNG)
+    assert plt.get_fignums() == before
+
+    def broken(*args, ax=None):
+        plt.subplots()
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        plot_to_png(broken)
+    assert plt.get_fignums() == before
+
+
+# --------------------------------------------------------------------------- picker
+
+
+def test_picker_offers_name_and_id_options(trackers):
+    from trackerkit.widgets import TrackerPicker
+
+    picker = TrackerPicker(trackers)
+    assert f"Voice Message ({VOICE_ID})" in picker.options
+    assert f"{XSS_NAME} ({XSS_ID})" in picker.options  # options are text, not HTML
+    assert len(picker.options) == len(trackers)
+    assert picker.value is None and picker.name is None and picker.message == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"Voice Message ({VOICE_ID})", VOICE_ID),  # a picked option
+        ("Voice Message", VOICE_ID),  # a typed name
+        ("voice MESSAGE", VOICE_ID),  # any case, when unique
+        ("  Voice Message ", VOICE_ID),
+        (VOICE_ID, VOICE_ID),  # a typed id
+        ("competitor mention", COMPETITOR_LOWER_ID),  # exact name wins over case-folded
+        ("Competitor Mention", COMPETITOR_ID),
+        (XSS_NAME, XSS_ID),
+    ],
+)
+def test_picker_resolves_names_ids_and_options(sample, trackers, text, expected):
+    from trackerkit.widgets import TrackerPicker
+
+    picker = TrackerPicker(trackers)
+    seen = []
+    picker.observe(lambda change: seen.append(change["new"]), "value")
+    picker.combobox.value = text
+    assert picker.value == expected
+    assert seen == [expected]
+    assert picker.message == ""
+    assert picker.name == trackers.set_index("tracker_id").loc[expected, "name"]
+
+
+def test_picker_unknown_text_suggests_without_raising(trackers):
+    from trackerkit.widgets import TrackerPicker
+
+    picker = TrackerPicker(trackers)
+    picker.text = "Voice Mesage"
+    assert picker.value is None
+    assert "Voice Message" in picker.suggestions
+    assert "No tracker" in picker.message and "Voice Message" in picker.message
+    assert "Traceback" not in picker.message_box.value
+    assert "tk-error" in picker.message_box.value or "tk-info" in picker.message_box.value
+    picker.text = "zzz qqq"
+    assert picker.value is None and picker.suggestions == []
+    assert "tk-error" in picker.message_box.value
+    picker.text = ""
+    assert picker.value is None and picker.message == "" and picker.message_box.value == ""
+
+
+def test_picker_going_back_to_invalid_text_clears_the_value(trackers):
+    from trackerkit.widgets import TrackerPicker
+
+    picker = TrackerPicker(trackers)
+    picker.text = "Voice Message"
+    assert picker.value == VOICE_ID
+    picker.text = "Voice Messag"
+    assert picker.value is None
+
+
+def test_picker_ambiguous_text_lists_the_candidates(trackers):
+    from trackerkit.widgets import TrackerPicker
+
+    picker = TrackerPicker(trackers)
+    picker.text = "COMPETITOR MENTION"
+    assert picker.value is None
+    assert sorted(tid for tid, _ in picker.candidates) == sorted([COMPETITOR_ID, COMPETITOR_LOWER_ID])
+    assert f"Competitor Mention ({COMPETITOR_ID})" in picker.message
+    assert f"competitor mention ({COMPETITOR_LOWER_ID})" in picker.message
+    assert "tk-warning" in picker.message_box.value
+
+
+def test_picker_escapes_what_it_echoes(trackers):
+    from trackerkit.widgets import TrackerPicker
+
+    picker = TrackerPicker(trackers)
+    picker.text = "<script>alert(1)</script>"  # unknown text is echoed in the message
+    assert picker.value is None
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in picker.message_box.value
+    assert_no_raw_markup(picker.widget)
+
+
+def test_picker_pick_from_code(trackers):
+    from trackerkit import AmbiguousTrackerError, TrackerNotFoundError
+    from trackerkit.widgets import TrackerPicker
+
+    picker = TrackerPicker(trackers, value="promotion mention")
+    assert picker.value == PROMOTION_ID
+    assert picker.text == f"Promotion Mention ({PROMOTION_ID})"
+    with pytest.raises(TrackerNotFoundError):
+        picker.pick("no such tracker")
+    with pytest.raises(AmbiguousTrackerError):
+        picker.pick("COMPETITOR MENTION")
+    assert picker.value == PROMOTION_ID
+    picker.clear()
+    assert picker.value is None
+
+
+def test_picker_value_is_read_only(trackers):
+    import traitlets
+
+    from trackerkit.widgets import TrackerPicker
+
+    picker = TrackerPicker(trackers)
+    with pytest.raises(traitlets.TraitError):
+        picker.value = VOICE_ID
+
+
+def test_picker_displays_as_its_widget(trackers):
+    from trackerkit.widgets import TrackerPicker
+
+    picker = TrackerPicker(trackers)
+    bundle = picker._repr_mimebundle_()
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == picker.widget.model_id
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        picker.close()
+
+
+# --------------------------------------------------------------------------- explorer
+
+ESCALATION_ID = "5727654126063356"
+SPEAK_TO_MANAGER_ID = "5308635005259688"
+
+
+def test_explorer_shows_a_picked_tracker(trackers):
+    from trackerkit.widgets import TrackerExplorer
+
+    explorer = TrackerExplorer(trackers)
+    assert explorer.selected is None and explorer.table is None
+    explorer.picker.combobox.value = "escalation request"
+    assert explorer.selected == ESCALATION_ID
+    assert explorer.name == "Escalation Request"
+    vocabulary = trackers.set_index("tracker_id").loc[ESCALATION_ID, "vocabulary"]
+    assert explorer.table["phrase"].tolist() == list(vocabulary)
+    assert {"position", "phrase", "n_words", "findings"} <= set(explorer.table.columns)
+    assert "let me speak to your manager" in explorer.vocabulary_html.value
+    assert "Escalation Request" in explorer.header.value
+    # neighbours, best first, with scores
+    assert explorer.neighbours["tracker_id"].iloc[0] == SPEAK_TO_MANAGER_ID or (
+        explorer.neighbours["tracker_id"].iloc[0] == XSS_ID  # the hostile copy shares two phrases
+    )
+    assert explorer.neighbours["score"].is_monotonic_decreasing
+    assert SPEAK_TO_MANAGER_ID in explorer.neighbours["tracker_id"].tolist()
+    assert "Speak to Manager" in explorer.neighbours_html.value
+    # the dropdown lists the neighbours and starts on the first one
+    assert [v for _, v in explorer.neighbour.options] == explorer.neighbours["tracker_id"].tolist()
+    explorer.neighbour.value = SPEAK_TO_MANAGER_ID
+    assert explorer.neighbour_id == SPEAK_TO_MANAGER_ID
+    assert set(explorer.shared["status"]) == {"shared", "near-duplicate"}
+    assert "let me speak to the manager" in explorer.shared_html.value
+    # audit findings of this tracker only
+    assert set(explorer.findings["tracker_id"]) == {ESCALATION_ID}
+    assert "shared_phrase" in set(explorer.findings["rule"])
+    assert "shared_phrase" in explorer.findings_html.value
+    assert "shared_phrase" in explorer.table.loc[0, "findings"]
+
+
+def test_explorer_keeps_showing_the_last_tracker_while_typing(trackers):
+    from trackerkit.widgets import TrackerExplorer
+
+    explorer = TrackerExplorer(trackers, tracker="Voice Message")
+    assert explorer.selected == VOICE_ID
+    shown = explorer.vocabulary_html.value
+    explorer.picker.text = "Promo"  # on the way to "Promotion Mention"
+    assert explorer.picker.value is None
+    assert explorer.selected == VOICE_ID and explorer.vocabulary_html.value == shown
+    explorer.picker.text = "Promotion Mention"
+    assert explorer.selected == PROMOTION_ID
+    assert "too_few_phrases" in set(explorer.findings["rule"])
+
+
+def test_explorer_escapes_a_hostile_tracker(trackers):
+    from trackerkit.widgets import TrackerExplorer
+
+    explorer = TrackerExplorer(trackers)
+    explorer.picker.combobox.value = XSS_ID
+    assert explorer.selected == XSS_ID and explorer.name == XSS_NAME
+    assert XSS_NAME_ESCAPED in explorer.header.value
+    assert XSS_PHRASE_ESCAPED in explorer.vocabulary_html.value
+    assert "&lt;b&gt;now&lt;/b&gt;" in explorer.vocabulary_html.value
+    explorer.neighbour.value = ESCALATION_ID
+    assert XSS_NAME_ESCAPED in explorer.shared_html.value  # the column header names it
+    assert_no_raw_markup(explorer.widget)
+    # and from the other side: the hostile tracker as a neighbour
+    explorer.select("Escalation Request")
+    assert XSS_ID in explorer.neighbours["tracker_id"].tolist()
+    assert XSS_NAME_ESCAPED in explorer.neighbours_html.value
+    explorer.neighbour.value = XSS_ID
+    assert XSS_NAME_ESCAPED in explorer.shared_html.value
+    assert_no_raw_markup(explorer.widget)
+    assert f"{XSS_NAME} (" in explorer.neighbour.label  # dropdown labels are text, not HTML
+    assert any(text.startswith(XSS_NAME) for text in text_values(explorer.widget))
+
+
+def test_explorer_compare_button_is_hidden_until_wired(trackers):
+    from trackerkit.widgets import TrackerExplorer
+
+    explorer = TrackerExplorer(trackers, tracker=ESCALATION_ID)
+    assert explorer.compare_button.layout.display == "none"
+    calls = []
+    explorer.on_compare(lambda a, b: calls.append((a, b)))
+    assert explorer.compare_button.layout.display is None
+    explorer.neighbour.value = SPEAK_TO_MANAGER_ID
+    explorer.compare_button.click()
+    assert calls == [(ESCALATION_ID, SPEAK_TO_MANAGER_ID)]
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def test_compare_two_trackers_side_by_side(trackers):
+    from trackerkit.widgets import CompareTrackers
+
+    compare = CompareTrackers(trackers)
+    assert compare.comparison is None and compare.plot.value == b""
+    compare.picker_a.text = "Escalation Request"
+    assert compare.comparison is None  # one side only
+    compare.picker_b.text = SPEAK_TO_MANAGER_ID
+    assert (compare.a, compare.b) == (ESCALATION_ID, SPEAK_TO_MANAGER_ID)
+    statuses = compare.comparison["status"].value_counts()
+    assert statuses["shared"] == 2 and statuses["near-duplicate"] == 1
+    assert "I want to speak to a supervisor" in compare.shared_html.value
+    assert "let me speak to your manager" in compare.near_html.value
+    assert "please escalate this ticket" in compare.unique_a_html.value
+    assert "2 shared, 1 near-duplicate" in compare.status.value
+    assert is_png(compare.plot.value)
+    assert compare.plot.layout.display is None
+
+
+def test_compare_the_same_tracker_twice_says_so(trackers):
+    from trackerkit.widgets import CompareTrackers
+
+    compare = CompareTrackers(trackers, a="Voice Message", b=VOICE_ID)
+    assert compare.comparison is None
+    assert "same tracker" in compare.status.value
+    assert compare.plot.value == b""
+
+
+def test_compare_escapes_a_hostile_tracker(trackers):
+    from trackerkit.widgets import CompareTrackers
+
+    compare = CompareTrackers(trackers)
+    compare.compare(XSS_ID, "Escalation Request")
+    assert compare.comparison is not None
+    assert XSS_NAME_ESCAPED in compare.status.value
+    assert XSS_PHRASE_ESCAPED in compare.unique_a_html.value
+    assert is_png(compare.plot.value)
+    assert_no_raw_markup(compare.widget)
+
+
+# --------------------------------------------------------------------------- similarity
+
+
+def test_similarity_slider_updates_pairs_and_heatmap_without_recomputing(trackers, monkeypatch):
+    import trackerkit.analysis
+    from trackerkit.widgets import SimilarityExplorer
+
+    calls = []
+    real = trackerkit.analysis.similarity_matrix
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("analyzer"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trackerkit.analysis, "similarity_matrix", counting)
+    sim = SimilarityExplorer(trackers, threshold=0.25)
+    assert sim.threshold.continuous_update is False
+    assert is_png(sim.heatmap.value)
+    assert list(sim.pairs.columns) == ["tracker", "similar tracker", "similarity"]
+    assert (sim.pairs["similarity"] >= 0.25).all()
+    assert sim.pairs["similarity"].is_monotonic_decreasing
+    first, n_first = sim.heatmap.value, len(sim.pairs)
+    assert f"{n_first} pairs with word similarity ≥ 0.25" in sim.pairs_html.value
+
+    sim.threshold.value = 0.45
+    assert len(sim.pairs) < n_first
+    assert (sim.pairs["similarity"] >= 0.45).all()
+    assert is_png(sim.heatmap.value) and sim.heatmap.value != first
+    assert "≥ 0.45" in sim.pairs_html.value
+    sim.threshold.value = 0.99
+    assert len(sim.pairs) == 0 and "no pair at this threshold" in sim.pairs_html.value
+
+    sim.analyzer.value = "character"
+    assert sim.matrix.attrs["analyzer"] == "char_wb"
+    sim.threshold.value = 0.3
+    sim.analyzer.value = "word"
+    sim.threshold.value = 0.35
+    assert calls == ["word", "char_wb"]  # once per analyzer, never per slider step
+    sim.close()
+
+
+def test_similarity_pairs_escape_a_hostile_tracker(trackers):
+    from trackerkit.widgets import SimilarityExplorer
+
+    sim = SimilarityExplorer(trackers, threshold=0.05)
+    assert XSS_NAME in set(sim.pairs["tracker"]) | set(sim.pairs["similar tracker"])
+    assert XSS_NAME_ESCAPED in sim.pairs_html.value
+    assert_no_raw_markup(sim.widget)
+    sim.close()
+
+
+def test_heatmap_renderer_fades_cells_under_the_threshold():
+    import numpy as np
+    import pandas as pd
+    from PIL import Image
+
+    from trackerkit.widgets.similarity import HeatmapRenderer
+
+    m = pd.DataFrame([[1, 0.8, 0.1], [0.8, 1, 0.2], [0.1, 0.2, 1]], index=list("abc"), columns=list("abc"))
+    renderer = HeatmapRenderer(m)
+    plain = renderer.render(None)
+    faded = renderer.render(0.5)
+    assert plain.startswith(PNG) and faded.startswith(PNG) and plain != faded
+    import io
+
+    a = np.asarray(Image.open(io.BytesIO(plain)).convert("RGB"), dtype=float)
+    b = np.asarray(Image.open(io.BytesIO(faded)).convert("RGB"), dtype=float)
+    assert a.shape == b.shape
+    assert (b >= a - 1).mean() > 0.99  # fading only ever lightens
+    assert renderer.render(None) == plain  # and going back restores the original pixels
+    renderer.close()
+
+
+# --------------------------------------------------------------------------- match
+
+
+def test_match_preview_ranks_trackers_as_you_type(trackers):
+    from trackerkit.widgets import MatchPreview
+
+    match = MatchPreview(trackers, k=3)
+    assert match.ranking is None and "Type a sentence" in match.results_html.value
+    fitted = match.matcher
+    match.text.value = "I want to cancel my subscription"
+    assert match.ranking["tracker"].iloc[0] == "Cancellation Intent"
+    assert len(match.ranking) == 3
+    assert "I want to cancel my subscription" in match.results_html.value  # evidence phrase
+    assert "Cancellation Intent" in match.results_html.value
+    match.k.value = 5
+    assert len(match.ranking) == 5
+    match.text.value = "can I talk to your manager"
+    assert match.ranking["tracker"].iloc[0] in {"Speak to Manager", "Escalation Request"}
+    assert match.matcher is fitted  # fitted once
+    assert match.elapsed_ms < 300
+    match.text.value = "   "
+    assert match.ranking is None
+
+
+def test_match_preview_escapes_a_hostile_tracker(trackers):
+    from trackerkit.widgets import MatchPreview
+
+    match = MatchPreview(trackers, k=5, text="<script>alert(1)</script> get me your manager now")
+    assert XSS_ID in match.ranking["tracker_id"].tolist()
+    assert XSS_NAME_ESCAPED in match.results_html.value
+    assert_no_raw_markup(match.widget)
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def test_explore_builds_the_tabbed_app(trackers):
+    from trackerkit.widgets import (
+        TITLES,
+        CompareTrackers,
+        MatchPreview,
+        SimilarityExplorer,
+        TrackerApp,
+        TrackerExplorer,
+    )
+
+    app = trackerkit.explore(trackers)
+    assert isinstance(app, TrackerApp)
+    assert isinstance(app.explorer, TrackerExplorer)
+    assert isinstance(app.compare, CompareTrackers)
+    assert isinstance(app.similarity, SimilarityExplorer)
+    assert isinstance(app.match, MatchPreview)
+    assert tuple(app.tabs.titles) == TITLES == ("Explore", "Compare", "Similarity", "Match")
+    assert app.tabs.children[0] is app.explorer.widget
+    view = app._repr_mimebundle_()["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == app.widget.model_id
+    assert "49 trackers" in app.header.value
+
+
+def test_explore_accepts_what_load_trackers_accepts():
+    app = trackerkit.explore("sample")
+    assert len(app.trackers) == 48
+    app.close()
+
+
+def test_the_explorer_compare_button_opens_the_compare_tab(trackers):
+    app = trackerkit.explore(trackers)
+    app.explorer.select("Escalation Request")
+    app.explorer.neighbour.value = SPEAK_TO_MANAGER_ID
+    assert app.explorer.compare_button.layout.display is None
+    app.explorer.compare_button.click()
+    assert app.tabs.selected_index == 1
+    assert (app.compare.a, app.compare.b) == (ESCALATION_ID, SPEAK_TO_MANAGER_ID)
+    assert app.compare.comparison is not None
+
+
+def test_no_widget_of_the_app_ever_shows_raw_tracker_markup(trackers):
+    """Drive every explorer to show the hostile tracker, then check every HTML value."""
+    app = trackerkit.explore(trackers)
+    app.explorer.picker.text = f"{XSS_NAME} ({XSS_ID})"  # the option, as picked
+    assert app.explorer.selected == XSS_ID
+    app.explorer.compare_button.click()
+    assert app.compare.a == XSS_ID
+    app.similarity.threshold.value = 0.05
+    app.match.text.value = "get me your manager now"
+    everything = assert_no_raw_markup(app.widget)
+    assert everything.count(XSS_NAME_ESCAPED) >= 5
+    assert XSS_PHRASE_ESCAPED in everything
+    for text in text_values(app.widget):  # text-only values may hold it raw: they are not HTML
+        assert isinstance(text, str)
+    app.close()
+
+
+def test_a_failing_update_says_so_in_the_widget(trackers, monkeypatch):
+    import trackerkit.analysis
+    from trackerkit.widgets import TrackerExplorer
+
+    explorer = TrackerExplorer(trackers)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("<b>boom</b>")
+
+    monkeypatch.setattr(trackerkit.analysis, "most_similar", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        explorer.picker.text = "Voice Message"
+    assert isinstance(explorer.last_error, RuntimeError)
+    assert "Could not update: RuntimeError: &lt;b&gt;boom&lt;/b&gt;" in explorer.error_box.value
+    monkeypatch.undo()
+    explorer.picker.text = "Greeting"
+    assert explorer.error_box.value == "" and explorer.selected is not None

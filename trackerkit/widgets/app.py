@@ -1,0 +1,75 @@
+"""explore(trackers): every explorer of :mod:`trackerkit.widgets` in one tabbed app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+from trackerkit.frames import as_trackers_frame, load_trackers
+from trackerkit.widgets._base import Displayable, message_html
+from trackerkit.widgets.compare import CompareTrackers
+from trackerkit.widgets.explorer import TrackerExplorer
+from trackerkit.widgets.match import MatchPreview
+from trackerkit.widgets.similarity import SimilarityExplorer
+
+__all__ = ["TITLES", "TrackerApp", "explore"]
+
+#: tab titles, in order
+TITLES = ("Explore", "Compare", "Similarity", "Match")
+
+
+class TrackerApp(Displayable):
+    """The tabbed app :func:`explore` returns.
+
+    Attributes: ``.explorer`` (:class:`TrackerExplorer`), ``.compare``
+    (:class:`CompareTrackers`), ``.similarity`` (:class:`SimilarityExplorer`), ``.match``
+    (:class:`MatchPreview`), ``.tabs`` (the ``ipywidgets.Tab``, titled :data:`TITLES`),
+    ``.trackers`` (the trackers frame) and ``.widget`` (the root, displayed). The explorer's
+    "Compare side by side" button opens its tracker and the chosen neighbour in the Compare tab.
+    """
+
+    def __init__(self, trackers: Any) -> None:
+        self.trackers = as_trackers_frame(trackers)
+        self.explorer = TrackerExplorer(self.trackers)
+        self.compare = CompareTrackers(self.trackers)
+        self.similarity = SimilarityExplorer(self.trackers)
+        self.match = MatchPreview(self.trackers)
+        self.tabs = widgets.Tab(
+            children=[self.explorer.widget, self.compare.widget, self.similarity.widget, self.match.widget],
+            titles=TITLES,
+        )
+        self.tabs.add_class("tk-tabs")
+        source = self.trackers.attrs.get("source")
+        about = f"{len(self.trackers)} trackers, {int(self.trackers['n_phrases'].sum())} phrases"
+        self.header = widgets.HTML(
+            message_html(f"trackerkit: {about}" + (f" ({source})" if source else ""), "info")
+        )
+        self.widget = widgets.VBox([self.header, self.tabs])
+        self.widget.add_class("tk-app")
+        self.explorer.on_compare(self._open_compare)
+
+    def show(self, title: str) -> None:
+        """Switch to the tab titled ``title`` (one of :data:`TITLES`)."""
+        self.tabs.selected_index = TITLES.index(title)
+
+    def _open_compare(self, a: str, b: str) -> None:
+        self.compare.compare(a, b)
+        self.show("Compare")
+
+    def close(self) -> None:
+        self.similarity.close()
+        super().close()
+
+
+def explore(trackers: Any = "sample") -> TrackerApp:
+    """All of trackerkit's explorers in one tabbed app: Explore (one tracker), Compare (two
+    trackers), Similarity (heatmap and pairs) and Match (which trackers a sentence triggers).
+
+    ``trackers``: whatever :func:`trackerkit.load_trackers` accepts (default: the sample
+    account). Returns the :class:`TrackerApp`; a cell ending with it displays it.
+    """
+    import pandas as pd
+
+    frame = trackers if isinstance(trackers, pd.DataFrame) else load_trackers(trackers)
+    return TrackerApp(frame)
