@@ -56,6 +56,7 @@ _LAZY: dict[str, str] = {
     # analysis
     "overlap_matrix": "trackerkit.analysis",
     "shared_phrases": "trackerkit.analysis",
+    "tracker_pairs": "trackerkit.analysis",
     "similarity_matrix": "trackerkit.analysis",
     "most_similar": "trackerkit.analysis",
     "similar_phrases": "trackerkit.analysis",
@@ -122,6 +123,7 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         shared_phrases,
         similar_phrases,
         similarity_matrix,
+        tracker_pairs,
     )
     from trackerkit.api import AsyncSymblClient, SymblClient, fetch_trackers
     from trackerkit.frames import (
@@ -131,6 +133,7 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         trackers_frame,
         vocabulary_frame,
     )
+    from trackerkit.lookup import resolve, resolve_many, select_trackers
     from trackerkit.plotting import (
         plot_dendrogram,
         plot_similarity_distribution,
@@ -139,6 +142,5 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         plot_tracker_comparison,
         plot_vocabulary_sizes,
     )
-    from trackerkit.lookup import resolve, resolve_many, select_trackers
     from trackerkit.snapshot import save_snapshot
     from trackerkit.widgets import explore

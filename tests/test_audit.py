@@ -1,0 +1,240 @@
+"""audit(): each rule on hand-made trackers, the frame's shape, errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import trackerkit
+from trackerkit.analysis.audit import FINDING_COLUMNS, RULES, SEVERITIES, typo_edit
+
+
+def rules_of(findings: pd.DataFrame, tracker: str | None = None) -> list[str]:
+    rows = findings if tracker is None else findings[findings["tracker"] == tracker]
+    return rows["rule"].tolist()
+
+
+def five(*extra: str) -> list[str]:
+    return ["alpha one", "bravo two", "charlie three", "delta four", "echo five", *extra]
+
+
+def test_function_not_shadowed_by_its_module():
+    import trackerkit.analysis.audit
+
+    assert callable(trackerkit.audit) and callable(trackerkit.analysis.audit)
+
+
+def test_columns_dtypes_and_order():
+    findings = trackerkit.audit("sample")
+    assert tuple(findings.columns) == FINDING_COLUMNS
+    assert str(findings["position"].dtype) == "Int64"
+    assert set(findings["severity"]) <= set(SEVERITIES)
+    assert all(RULES[r] == s for r, s in findings[["rule", "severity"]].itertuples(index=False))
+    rank = findings["severity"].map({s: k for k, s in enumerate(SEVERITIES)})
+    assert rank.is_monotonic_increasing
+    tracker_level = findings[findings["rule"].isin(["too_few_phrases", "case_only_names", "non_english"])]
+    assert tracker_level["phrase"].isna().all() and tracker_level["position"].isna().all()
+
+
+def test_duplicates_inside_a_tracker():
+    account = [
+        {"id": "1", "name": "A", "vocabulary": five("Reset my password", "reset my password.", "echo five")}
+    ]
+    findings = trackerkit.audit(account)
+    exact = findings[findings["rule"] == "duplicate_phrase_exact"]
+    assert exact[["phrase", "position", "severity"]].values.tolist() == [["echo five", 7, "error"]]
+    assert "position 4" in exact["detail"].iloc[0]
+    normalized = findings[findings["rule"] == "duplicate_phrase_normalized"]
+    assert normalized[["phrase", "position", "severity"]].values.tolist() == [
+        ["reset my password.", 6, "warning"]
+    ]
+    assert "'Reset my password' (position 5)" in normalized["detail"].iloc[0]
+
+
+def test_phrase_counts_outside_5_to_50():
+    account = [
+        {"id": "1", "name": "Few", "vocabulary": ["one phrase", "two phrase", "three phrase", "four phrase"]},
+        {"id": "2", "name": "Many", "vocabulary": [f"phrase number {k}" for k in range(51)]},
+        {"id": "3", "name": "Fine", "vocabulary": five()},
+        {"id": "4", "name": "Empty", "vocabulary": []},
+    ]
+    findings = trackerkit.audit(account, rules=["too_few_phrases", "too_many_phrases"])
+    assert findings[["tracker", "rule"]].values.tolist() == [
+        ["Few", "too_few_phrases"],
+        ["Many", "too_many_phrases"],
+        ["Empty", "too_few_phrases"],
+    ]
+    assert findings["detail"].iloc[0] == "4 phrases; Symbl asks for 5 to 50"
+    relaxed = trackerkit.audit(account, rules="too_few_phrases", min_phrases=1)
+    assert rules_of(relaxed) == ["too_few_phrases"]  # only the empty one
+
+
+def test_characters_the_api_rejects_and_other_punctuation():
+    account = [
+        {
+            "id": "1",
+            "name": "A",
+            "vocabulary": five(
+                "Thank you for calling [company name]", "hi <customer>, bye", "what's up?", "ok."
+            ),
+        }
+    ]
+    findings = trackerkit.audit(account, rules=["forbidden_characters", "punctuation"])
+    got = findings[["phrase", "rule", "severity"]].values.tolist()
+    assert got == [
+        ["Thank you for calling [company name]", "forbidden_characters", "error"],
+        ["hi <customer>, bye", "forbidden_characters", "error"],
+        ["hi <customer>, bye", "punctuation", "warning"],
+        ["what's up?", "punctuation", "warning"],
+    ]  # apostrophes and periods are fine
+    assert "'[', ']'" in findings["detail"].iloc[0]
+
+
+def test_empty_and_over_long_phrases():
+    long = " ".join(["word"] * 21)
+    account = [{"id": "1", "name": "A", "vocabulary": five("", "  ", "?!", long, " ".join(["word"] * 20))}]
+    findings = trackerkit.audit(account, rules=["empty_phrase", "over_long_phrase"])
+    assert findings[["rule", "position"]].values.tolist() == [
+        ["empty_phrase", 5],
+        ["empty_phrase", 6],
+        ["empty_phrase", 7],
+        ["over_long_phrase", 8],
+    ]
+    assert findings["severity"].tolist() == ["error", "error", "error", "warning"]
+    assert "21 words" in findings["detail"].iloc[-1]
+    assert trackerkit.audit(account, rules="over_long_phrase", max_words=25).empty
+
+
+def test_names_equal_except_case_and_duplicate_names():
+    account = [
+        {"id": "1", "name": "Competitor Mention", "vocabulary": five()},
+        {"id": "2", "name": "competitor mention", "vocabulary": five()},
+        {"id": "3", "name": "Other", "vocabulary": five()},
+        {"id": "4", "name": "Other", "vocabulary": five()},
+    ]
+    findings = trackerkit.audit(account, rules=["case_only_names", "duplicate_name"])
+    assert findings[["tracker_id", "rule"]].values.tolist() == [
+        ["4", "duplicate_name"],
+        ["1", "case_only_names"],
+        ["2", "case_only_names"],
+    ]
+    assert "'competitor mention' (id 2)" in findings["detail"].iloc[1]
+
+
+def test_shared_and_near_duplicate_phrases():
+    account = [
+        {
+            "id": "1",
+            "name": "A",
+            "vocabulary": five("I was charged twice", "send me the invoice", "send me an invoice"),
+        },
+        {
+            "id": "2",
+            "name": "B",
+            "vocabulary": five("i was charged twice.", "I want to cancel my subscriptions"),
+        },
+        {"id": "3", "name": "C", "vocabulary": ["I want to cancel my subscription"]},
+    ]
+    # the five filler phrases are shared too: keep only the rows about the test phrases
+    findings = trackerkit.audit(
+        account, rules=["shared_phrase", "near_duplicate_phrase", "near_duplicate_within"]
+    )
+    findings = findings[~findings["phrase"].isin(five())]
+    got = findings[["tracker", "phrase", "rule"]].values.tolist()
+    assert ["A", "I was charged twice", "shared_phrase"] in got
+    assert ["B", "i was charged twice.", "shared_phrase"] in got
+    assert ["B", "I want to cancel my subscriptions", "near_duplicate_phrase"] in got
+    assert ["C", "I want to cancel my subscription", "near_duplicate_phrase"] in got
+    assert (
+        "also in 'B' as 'i was charged twice.'"
+        in findings["detail"].iloc[got.index(["A", "I was charged twice", "shared_phrase"])]
+    )
+
+
+def test_likely_typos():
+    common = [
+        "refund my order",
+        "refund please",
+        "where is my refund",
+        "invoice for march",
+        "send the invoice",
+        "invoice copy",
+    ]
+    account = [
+        {
+            "id": "1",
+            "name": "A",
+            "vocabulary": [*common, "how long does the refnud take", "resend the invocie"],
+        },
+        {
+            "id": "2",
+            "name": "B",
+            "vocabulary": ["refunds are slow", "the tone is off", "one more thing", "one two", "one day"],
+        },
+    ]
+    findings = trackerkit.audit(account, rules="typo")
+    assert findings[["phrase", "severity"]].values.tolist() == [
+        ["how long does the refnud take", "warning"],
+        ["resend the invocie", "warning"],
+    ]  # 'refunds' (a plural) and 'tone' (vs 'one', first letter) are not typos
+    assert (
+        findings["detail"].iloc[0] == "'refnud' (seen 1x) looks like 'refund' (seen 3x) with swapped letters"
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "correct", "expected"),
+    [
+        ("refnud", "refund", "swapped letters"),
+        ("cancle", "cancel", "swapped letters"),
+        ("tome", "time", "wrong letter"),
+        ("pasword", "password", "missing letter"),
+        ("subscripton", "subscription", "missing letter"),
+        ("invoicce", "invoice", "extra letter"),
+        ("tone", "one", None),  # first letter
+        ("refunds", "refund", None),  # a plural
+        ("used", "user", None),  # last letter
+        ("bank", "back", None),  # n and c are not neighbours on a keyboard
+        ("spend", "send", None),  # p is next to neither s nor e
+    ],
+)
+def test_typo_edit(word, correct, expected):
+    assert typo_edit(word, correct) == expected
+
+
+def test_language_mix_and_non_english():
+    account = [
+        {
+            "id": "1",
+            "name": "Cancelar",
+            "vocabulary": ["quiero cancelar mi cuenta", "por favor cierren la cuenta"],
+        },
+        {"id": "2", "name": "Declared", "vocabulary": ["hello there"], "languages": ["fr-FR"]},
+        {"id": "3", "name": "English", "vocabulary": ["I want to cancel my account", "please close it"]},
+        {"id": "4", "name": "Russian", "vocabulary": ["хочу отменить подписку"]},
+    ]
+    findings = trackerkit.audit(account, rules="non_english")
+    assert findings[["tracker", "severity"]].values.tolist() == [
+        ["Cancelar", "info"],
+        ["Declared", "info"],
+        ["Russian", "info"],
+    ]
+    assert "Spanish" in findings["detail"].iloc[0]
+    assert "fr-FR" in findings["detail"].iloc[1]
+    assert "Cyrillic" in findings["detail"].iloc[2]
+    assert findings.attrs["languages"] == {"es": 1, "fr": 1, "en": 1, "cyrillic": 1}
+
+
+def test_select_rules_and_empty_inputs():
+    assert trackerkit.audit([]).empty
+    assert tuple(trackerkit.audit([]).columns) == FINDING_COLUMNS
+    one = trackerkit.audit([{"id": "1", "name": "A", "vocabulary": five()}])
+    assert one.empty
+    sub = trackerkit.audit("sample", select=["Promotion Mention", "Greeting"])
+    assert set(sub["tracker"]) == {"Promotion Mention", "Greeting"}
+    with pytest.raises(ValueError, match="unknown rule"):
+        trackerkit.audit("sample", rules=["spelling"])
+    with pytest.raises(ValueError, match="threshold must be in"):
+        trackerkit.audit("sample", threshold=2)
+    with pytest.raises(ValueError, match="max_words must be an integer >= 1"):
+        trackerkit.audit("sample", max_words=0)

@@ -1,0 +1,74 @@
+"""cluster_trackers: hand-made groups, singletons, linkage for dendrograms, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import trackerkit
+from trackerkit.analysis.clusters import CLUSTER_COLUMNS
+
+ACCOUNT = [
+    {"id": "1", "name": "Refund", "vocabulary": ["i want a refund", "refund my money", "money back please"]},
+    {"id": "2", "name": "Money back", "vocabulary": ["give me my money back", "refund please", "a refund"]},
+    {"id": "3", "name": "Greeting", "vocabulary": ["hello there", "good morning"]},
+    {"id": "4", "name": "Hello", "vocabulary": ["hello there friend", "good morning to you"]},
+    {"id": "5", "name": "Weather", "vocabulary": ["is it raining", "sunny skies"]},
+]
+
+
+def test_groups_by_hand_and_columns():
+    out = trackerkit.cluster_trackers(ACCOUNT, 0.3)
+    assert tuple(out.columns) == CLUSTER_COLUMNS
+    groups = {c: set(g["tracker"]) for c, g in out.groupby("cluster")}
+    assert sorted(groups.values(), key=sorted) == [{"Greeting", "Hello"}, {"Money back", "Refund"}]
+    assert "Weather" not in set(out["tracker"])  # singletons dropped by default
+    sim = trackerkit.similarity_matrix(ACCOUNT)
+    refund = out.set_index("tracker").loc["Refund"]
+    assert refund["size"] == 2 and refund["nearest"] == "Money back"
+    assert refund["mean_similarity"] == pytest.approx(sim.loc["Refund", "Money back"])
+    assert refund["nearest_similarity"] == pytest.approx(sim.loc["Refund", "Money back"])
+    assert out.dtypes["cluster"] == np.int64 and out["cluster"].is_monotonic_increasing
+
+
+def test_singletons_flagged_when_asked():
+    out = trackerkit.cluster_trackers(ACCOUNT, 0.3, singletons=True)
+    assert len(out) == 5
+    weather = out.set_index("tracker").loc["Weather"]
+    assert weather["size"] == 1 and np.isnan(weather["mean_similarity"])
+    assert out["cluster"].max() == 3 and weather["cluster"] == 3  # the largest groups come first
+
+
+def test_threshold_extremes_and_methods():
+    assert len(trackerkit.cluster_trackers(ACCOUNT, 0.0)) == 5  # everything merges
+    assert trackerkit.cluster_trackers(ACCOUNT, 1.0).empty  # nothing is identical
+    single = trackerkit.cluster_trackers(ACCOUNT, 0.3, method="single")
+    assert set(single["tracker"]) >= {"Refund", "Money back"}
+
+
+def test_linkage_for_dendrogram():
+    from scipy.cluster.hierarchy import dendrogram
+
+    out = trackerkit.cluster_trackers(ACCOUNT, singletons=True)
+    linkage, labels = out.attrs["linkage"], out.attrs["labels"]
+    assert linkage.shape == (4, 4) and labels == [t["name"] for t in ACCOUNT]
+    assert dendrogram(linkage, labels=labels, no_plot=True)["ivl"]
+
+
+def test_select_by_name_or_id_and_small_inputs():
+    a = trackerkit.cluster_trackers(ACCOUNT, 0.3, select=["Refund", "2", "Weather"])
+    b = trackerkit.cluster_trackers(ACCOUNT, 0.3, select=["1", "money back", "5"])
+    assert a.equals(b) and set(a["tracker"]) == {"Refund", "Money back"}
+    assert trackerkit.cluster_trackers([]).empty
+    assert trackerkit.cluster_trackers([ACCOUNT[0]]).empty
+    one = trackerkit.cluster_trackers([ACCOUNT[0]], singletons=True)
+    assert one[["cluster", "tracker", "size"]].values.tolist() == [[1, "Refund", 1]]
+
+
+def test_bad_parameters():
+    with pytest.raises(ValueError, match="threshold must be in \\[0, 1\\]; got 2"):
+        trackerkit.cluster_trackers(ACCOUNT, 2)
+    with pytest.raises(ValueError, match="method must be one of 'average', 'complete', 'single', 'weighted'"):
+        trackerkit.cluster_trackers(ACCOUNT, method="ward")
+    with pytest.raises(ValueError, match="singletons must be True or False"):
+        trackerkit.cluster_trackers(ACCOUNT, singletons="yes")

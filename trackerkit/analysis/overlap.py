@@ -1,0 +1,130 @@
+"""Exact overlap: which trackers contain the same phrases (compared after normalization).
+
+Phrases are compared as :func:`trackerkit.normalize_phrase` writes them, so ``Can I get a
+discount?`` and ``can i get a discount`` are the same phrase. Each tracker counts a phrase once
+however often it lists it; phrases that normalize to the empty string are ignored.
+
+    >>> import trackerkit
+    >>> account = [
+    ...     {"id": "1", "name": "A", "vocabulary": ["hi there", "hello", "good morning"]},
+    ...     {"id": "2", "name": "B", "vocabulary": ["Hello!", "good morning", "hey"]},
+    ... ]
+    >>> trackerkit.overlap_matrix(account)
+    other    A  B
+    tracker
+    A        3  2
+    B        2  3
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from trackerkit.analysis._common import Select, check_choice, prepare, resolve_key, square
+from trackerkit.frames import normalize_phrase
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["overlap_matrix", "shared_phrases"]
+
+METRICS = ("count", "jaccard", "containment")
+
+
+def _phrase_sets(frame: pd.DataFrame) -> list[set[str]]:
+    return [{n for n in map(normalize_phrase, vocab) if n} for vocab in frame["vocabulary"]]
+
+
+def overlap_matrix(
+    trackers: Any, metric: str = "count", *, select: Select = None, label: str = "name"
+) -> pd.DataFrame:
+    """Tracker x tracker overlap of distinct normalized phrases.
+
+    ``metric``:
+
+    * ``"count"``: number of shared phrases; the diagonal is the tracker's number of distinct
+      phrases (int64).
+    * ``"jaccard"``: shared / union, symmetric, 1.0 on the diagonal.
+    * ``"containment"``: **row** tracker's share of phrases also found in the **column**
+      tracker, ``|row & col| / |row|``; not symmetric (a small tracker copied into a large one
+      scores 1.0 in its row), 1.0 on the diagonal.
+
+    A tracker without phrases scores 0.0 everywhere, its diagonal included (there is nothing
+    to share). ``select`` restricts and orders the trackers; ``label="id"`` labels the axes
+    with ids instead of names.
+
+        >>> account = [
+        ...     {"id": "1", "name": "A", "vocabulary": ["a b", "c d"]},
+        ...     {"id": "2", "name": "B", "vocabulary": ["a b", "e f", "g h", "i j"]},
+        ... ]
+        >>> overlap_matrix(account, "containment")
+        other       A    B
+        tracker
+        A        1.00  0.5
+        B        0.25  1.0
+    """
+    import numpy as np
+
+    check_choice("metric", metric, METRICS)
+    _, chosen = prepare(trackers, select)
+    sets = _phrase_sets(chosen)
+    n = len(sets)
+    counts = np.zeros((n, n), dtype=np.int64)
+    for i in range(n):
+        counts[i, i] = len(sets[i])
+        for j in range(i + 1, n):
+            counts[i, j] = counts[j, i] = len(sets[i] & sets[j])
+    if metric == "count":
+        return square(counts, chosen, label)
+    sizes = np.diag(counts).astype(np.float64)
+    if metric == "jaccard":
+        denominator = sizes[:, None] + sizes[None, :] - counts
+    else:
+        denominator = np.repeat(sizes[:, None], n, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(denominator > 0, counts / np.where(denominator > 0, denominator, 1), 0.0)
+    return square(values, chosen, label)
+
+
+def shared_phrases(trackers: Any, a: str | int, b: str | int) -> pd.DataFrame:
+    """The phrases trackers ``a`` and ``b`` (names or ids) share, as each side wrote them.
+
+    One row per shared normalized phrase, in ``a``'s order. Columns: ``phrase_norm``,
+    ``phrase_a``, ``phrase_b`` (as written), ``position_a``, ``position_b`` (0-based index in
+    each vocabulary; the first occurrence when a tracker lists a phrase twice).
+
+        >>> account = [
+        ...     {"id": "1", "name": "A", "vocabulary": ["Hi there", "Can I get a discount?"]},
+        ...     {"id": "2", "name": "B", "vocabulary": ["can i get a discount", "bye"]},
+        ... ]
+        >>> shared_phrases(account, "A", "2")[["phrase_a", "phrase_b", "position_a", "position_b"]]
+                        phrase_a              phrase_b  position_a  position_b
+        0  Can I get a discount?  can i get a discount           1           0
+    """
+    import pandas as pd
+
+    frame, _ = prepare(trackers)
+    rows = [resolve_key(frame, key, name) for key, name in ((a, "a"), (b, "b"))]
+    firsts: list[dict[str, tuple[int, str]]] = []
+    for row in rows:
+        first: dict[str, tuple[int, str]] = {}
+        for position, phrase in enumerate(frame["vocabulary"].iloc[row]):
+            norm = normalize_phrase(phrase)
+            if norm and norm not in first:
+                first[norm] = (position, phrase)
+        firsts.append(first)
+    first_a, first_b = firsts
+    shared = sorted((pos, norm) for norm, (pos, _) in first_a.items() if norm in first_b)
+    out = pd.DataFrame(
+        {
+            "phrase_norm": [norm for _, norm in shared],
+            "phrase_a": [first_a[norm][1] for _, norm in shared],
+            "phrase_b": [first_b[norm][1] for _, norm in shared],
+            "position_a": pd.array([first_a[norm][0] for _, norm in shared], dtype="int64"),
+            "position_b": pd.array([first_b[norm][0] for _, norm in shared], dtype="int64"),
+        },
+        columns=["phrase_norm", "phrase_a", "phrase_b", "position_a", "position_b"],
+    )
+    out.attrs["a"] = str(frame["name"].iloc[rows[0]])
+    out.attrs["b"] = str(frame["name"].iloc[rows[1]])
+    return out
