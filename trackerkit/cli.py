@@ -307,8 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--analyzer",
         choices=["word", "char_wb"],
-        default="word",
-        help="word or character n-grams (default: word)",
+        default="char_wb",
+        help="character or word n-grams (default: char_wb)",
     )
     p.add_argument("--threshold", type=float, default=None, help="only pairs at or above this score")
 
@@ -355,9 +355,14 @@ def build_parser() -> argparse.ArgumentParser:
     source_arg(p)
     p.add_argument("-o", "--output", required=True, type=Path, help="HTML file to write")
     p.add_argument(
-        "--analyzer", choices=["word", "char_wb"], default="word", help="similarity representation"
+        "--analyzer", choices=["word", "char_wb"], default="char_wb", help="similarity representation"
     )
-    p.add_argument("--threshold", type=float, default=0.3, help="similarity for listed pairs and clusters")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.25,
+        help="similarity for listed pairs and clusters (default: 0.25)",
+    )
     return parser
 
 

@@ -1,0 +1,280 @@
+"""The command line, through real subprocesses: every command, formats, exit codes, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import trackerkit
+from trackerkit.emulator import SymblEmulator
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SYMBL_")}
+    return subprocess.run(
+        [sys.executable, "-m", "trackerkit", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "account.json"
+    trackerkit.save_snapshot(trackerkit.load_trackers("sample"), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def clean_snapshot(tmp_path_factory) -> Path:
+    """A small account with nothing worse than a warning."""
+    path = tmp_path_factory.mktemp("cli") / "clean.json"
+    trackerkit.save_snapshot(
+        [
+            {
+                "id": "1000000000000001",
+                "name": "Billing",
+                "vocabulary": [
+                    "send me the invoice",
+                    "my card was charged twice",
+                    "update my billing address",
+                    "I need a receipt",
+                    "where is my invoice",
+                ],
+            },
+            {
+                "id": "1000000000000002",
+                "name": "Greeting",
+                "vocabulary": [
+                    "good morning",
+                    "thanks for calling",
+                    "how can I help you today",
+                    "hello there",
+                    "nice to meet you",
+                ],
+            },
+        ],
+        path,
+    )
+    return path
+
+
+@pytest.mark.parametrize("source", ["sample", "snapshot"])
+def test_summary_table_and_formats(source, snapshot):
+    where = "sample" if source == "sample" else str(snapshot)
+    table = run("summary", where)
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == ["name", "tracker_id", "n_phrases", "n_unique_phrases", "languages"]
+    assert set(lines[1]) <= {"-", " "}
+    assert len(lines) == 2 + 48
+    assert any(line.startswith("Voice Message") and " 26 " in line for line in lines)
+
+    rows = list(csv.DictReader(io.StringIO(run("summary", where, "--format", "csv").stdout)))
+    assert len(rows) == 48
+    assert {r["name"]: r["n_phrases"] for r in rows}["Promotion Mention"] == "4"
+
+    records = json.loads(run("summary", where, "--format", "json").stdout)
+    assert records[0]["tracker_id"] == "5807963341258752"  # ids stay strings
+    assert records[5]["languages"] == ["es-ES"]
+
+
+def test_summary_sorted_by_phrases():
+    rows = json.loads(run("summary", "--sort", "phrases", "--format", "json").stdout)
+    counts = [r["n_phrases"] for r in rows]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_similar(snapshot):
+    result = run("similar", str(snapshot), "--top", "3", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    pairs = json.loads(result.stdout)
+    assert len(pairs) == 3
+    assert pairs[0]["score"] >= pairs[1]["score"] >= pairs[2]["score"]
+    # the most similar pairs are the overlapping groups planted in the sample account
+    planted = json.loads(
+        (Path(trackerkit.__file__).parent / "data" / "planted_problems.json").read_text("utf-8")
+    )
+    groups = [set(p["trackers"]) for p in planted if p["kind"] == "overlapping_trackers"]
+    for pair in pairs:
+        assert any({pair["tracker_a"], pair["tracker_b"]} <= group for group in groups), pair
+    word = json.loads(run("similar", "--analyzer", "word", "--top", "3", "--format", "json").stdout)
+    assert [p["score"] for p in word] != [p["score"] for p in pairs]  # a different representation
+
+
+def test_duplicates():
+    result = run("duplicates", "--threshold", "0.95", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows
+    assert all(float(r["score"]) >= 0.95 for r in rows)
+    assert any(r["phrase_a"] == "I want to cancel my subscription" for r in rows)
+    within = json.loads(run("duplicates", "--scope", "within", "--format", "json").stdout)
+    assert all(r["tracker_a"] == r["tracker_b"] for r in within)
+
+
+def test_audit_gate_exit_codes(snapshot, clean_snapshot):
+    failing = run("audit", str(snapshot))
+    assert failing.returncode == 1
+    assert "audit failed" in failing.stderr
+    assert "forbidden_characters" in failing.stdout
+    assert run("audit", str(snapshot), "--fail-on", "never").returncode == 0
+
+    clean = run("audit", str(clean_snapshot), "--format", "json")
+    findings = json.loads(clean.stdout)
+    assert all(f["severity"] != "error" for f in findings)
+    assert clean.returncode == 0, clean.stderr
+    strict = run("audit", str(clean_snapshot), "--fail-on", "info")
+    assert strict.returncode == (1 if findings else 0)
+
+
+def test_match_with_and_without_a_source(snapshot):
+    result = run("match", "I want to cancel my subscription", "can I get a discount", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    top = {r["text"]: r["tracker"] for r in rows if r["rank"] == 1}
+    assert top == {
+        "I want to cancel my subscription": "Cancellation Intent",
+        "can I get a discount": "Discount Request",
+    }
+    assert all(r["evidence"] for r in rows)
+    with_source = json.loads(
+        run("match", str(snapshot), "talk to your manager", "--top", "1", "--format", "json").stdout
+    )
+    assert [r["text"] for r in with_source] == ["talk to your manager"]
+
+
+def test_report_is_self_contained_and_escaped(tmp_path):
+    account = tmp_path / "hostile.json"
+    data = trackerkit.sample.sample_payload()
+    data["trackers"].append(
+        {
+            "id": "9999999999999999",
+            "name": HOSTILE,
+            "vocabulary": ["<script>alert(2)</script>", "a b c d", "e f g h", "i j k l", "m n o p"],
+        }
+    )
+    account.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = run("report", str(account), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert HOSTILE not in html
+    assert "<script" not in html.lower()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert html.count('src="data:image/png;base64,') >= 2
+    assert "http://" not in html and "https://" not in html  # nothing loads from elsewhere
+    for section in (
+        "Summary",
+        "Vocabulary sizes",
+        "Similarity between trackers",
+        "Clusters",
+        "Near-duplicate phrases",
+        "Audit findings",
+    ):
+        assert section in html
+
+
+def test_fetch_from_the_emulator_over_http(tmp_path):
+    emulator = SymblEmulator()
+    token = emulator.issue_token()
+    out = tmp_path / "fetched.json"
+    with emulator.serve() as url:
+        result = run(
+            "fetch",
+            "--source",
+            f"symbl:{url}",
+            "-q",
+            "--ids",
+            "4476908732794496",
+            "-o",
+            str(out),
+            env={"SYMBL_ACCESS_TOKEN": token},
+        )
+        assert result.returncode == 0, result.stderr
+        assert token not in result.stderr + result.stdout
+        assert trackerkit.load_trackers(out)["name"].tolist() == ["Promotion Mention"]
+        whole = run("summary", f"symbl:{url}", "--format", "json", env={"SYMBL_ACCESS_TOKEN": token})
+        assert len(json.loads(whole.stdout)) == 48
+        denied = run("summary", f"symbl:{url}", env={"SYMBL_ACCESS_TOKEN": "not-a-valid-token"})
+        assert denied.returncode == 3
+        assert "401" in denied.stderr
+        assert "not-a-valid-token" not in denied.stderr
+
+
+def test_fetch_from_the_sample_by_name(tmp_path):
+    out = tmp_path / "two.json"
+    result = run("fetch", "--names", "Voice Message", "Greeting", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "saved 2 trackers" in result.stderr
+    assert trackerkit.load_trackers(out)["name"].tolist() == ["Voice Message", "Greeting"]
+
+
+def test_exit_codes_for_bad_input_auth_and_network(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"trackers": [{"id": "1", "name": "A", "vocab', encoding="utf-8")
+    result = run("summary", str(broken))
+    assert result.returncode == 2
+    assert result.stderr.startswith("trackerkit: error: ")
+    assert "not valid JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+    missing = run("audit", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+
+    unknown = run("fetch", "--names", "No Such Tracker", "-o", str(tmp_path / "x.json"))
+    assert unknown.returncode == 2
+    assert "No Such Tracker" in unknown.stderr
+
+    no_credentials = run("summary", "symbl:", cwd=tmp_path, env={"HOME": str(tmp_path)})
+    assert no_credentials.returncode == 3
+    assert "SYMBL_APP_ID" in no_credentials.stderr
+
+    refused = run("summary", "symbl:http://127.0.0.1:9", env={"SYMBL_ACCESS_TOKEN": "x" * 20})
+    assert refused.returncode == 4
+    assert "x" * 20 not in refused.stderr
+
+    insecure = run("summary", "symbl:http://example.invalid", env={"SYMBL_ACCESS_TOKEN": "x" * 20})
+    assert insecure.returncode == 2
+    assert "https" in insecure.stderr
+
+    bad_value = run("duplicates", "--threshold", "3")
+    assert bad_value.returncode == 2
+    assert "threshold" in bad_value.stderr
+
+    usage = run("similar", "--analyzer", "nope")
+    assert usage.returncode == 2
+    assert "invalid choice" in usage.stderr
+
+
+@pytest.mark.parametrize("command", ["fetch", "summary", "similar", "duplicates", "audit", "match", "report"])
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "example:" in result.stdout
+    assert f"trackerkit {command}" in result.stdout
+
+
+def test_version_and_console_script_entry_point():
+    result = run("--version")
+    assert result.stdout.strip() == f"trackerkit {trackerkit.__version__}"
+    from importlib.metadata import entry_points
+
+    scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
+    assert scripts.get("trackerkit") == "trackerkit.cli:main"
