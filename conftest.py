@@ -1,4 +1,6 @@
-"""nbval runs the notebooks in kernels that inherit this process's environment: drop any Symbl
+"""Test-session set-up for the whole repository.
+
+nbval runs the notebooks in kernels that inherit this process's environment: drop any Symbl
 credentials so the saved outputs (made without them) compare equal and no live account is used,
 and any MPLBACKEND (the unit tests draw with Agg) so figures display inline as when saved."""
 
