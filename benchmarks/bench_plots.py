@@ -9,12 +9,14 @@ planted blocks is always measured too. Times are the best of ``REPEAT`` runs (Ag
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _clinc import CLINC, clinc_trackers
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -26,23 +28,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-CLINC = Path(os.environ.get("CLINC150", "/work/shared/data/clinc150/data_full.json"))
 REPEAT = 5
 TARGET_S = 1.0
-
-
-def clinc_trackers(path: Path = CLINC) -> list[dict] | None:
-    """The 150 CLINC150 intents as API-shaped trackers (training queries as vocabulary)."""
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    vocabulary: dict[str, list[str]] = {}
-    for text, intent in data["train"]:
-        vocabulary.setdefault(intent, []).append(text)
-    return [
-        {"id": str(5_000_000_000_000_000 + i), "name": intent, "vocabulary": phrases}
-        for i, (intent, phrases) in enumerate(sorted(vocabulary.items()))
-    ]
 
 
 def synthetic_matrix(n: int = 150, seed: int = 11, names: str = "sample") -> pd.DataFrame:

@@ -10,7 +10,6 @@ side of an interaction (computing, rendering the PNG, setting widget values).
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -18,9 +17,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _clinc import CLINC, clinc_trackers
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-CLINC = Path(os.environ.get("CLINC150", "/work/shared/data/clinc150/data_full.json"))
 REPEAT = 7
 TARGET_MS = 300.0
 SENTENCES = [
@@ -33,18 +34,6 @@ SENTENCES = [
     "what's the weather going to be like tomorrow",
     "transfer fifty dollars from checking to savings",
 ]
-
-
-def clinc_trackers(path: Path = CLINC) -> list[dict]:
-    """The 150 CLINC150 intents as API-shaped trackers (training queries as vocabulary)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    vocabulary: dict[str, list[str]] = {}
-    for text, intent in data["train"]:
-        vocabulary.setdefault(intent, []).append(text)
-    return [
-        {"id": str(5_000_000_000_000_000 + i), "name": intent, "vocabulary": phrases}
-        for i, (intent, phrases) in enumerate(sorted(vocabulary.items()))
-    ]
 
 
 def median_ms(steps: list[Callable[[], object]]) -> tuple[float, float]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,20 +45,12 @@ nav a { margin-right: 1em; }
 """
 
 
-def _figure_png(fig: Figure) -> str:
-    """The figure as a base64 PNG, and the figure closed (reports draw many)."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 def _img(fig: Figure, alt: str) -> str:
+    from trackerkit.plotting import figure_to_png
+
     return (
         f'<div class="figure"><img alt="{html.escape(alt)}" '
-        f'src="data:image/png;base64,{_figure_png(fig)}"></div>'
+        f'src="data:image/png;base64,{base64.b64encode(figure_to_png(fig)).decode("ascii")}"></div>'
     )
 
 

@@ -12,7 +12,7 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 from trackerkit.errors import TrackerDataError
-from trackerkit.frames import as_trackers_frame
+from trackerkit.frames import as_trackers_frame, normalize_phrase
 from trackerkit.lookup import resolve, select_trackers
 
 if TYPE_CHECKING:
@@ -94,3 +94,18 @@ def empty_vocabulary_error(what: str, exc: Exception) -> TrackerDataError:
         f"{what}: no terms left to compare (the selected trackers have no phrases, or every "
         f"phrase is empty or removed by the TF-IDF options); scikit-learn said: {exc}"
     )
+
+
+def first_occurrences(vocabulary: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """Each normalized phrase of a vocabulary -> (position, phrase as written) of its first
+    occurrence; empty phrases are no phrases (the audit reports them).
+
+        >>> first_occurrences(["Hi!", "hi", "", "Bye"])
+        {'hi': (0, 'Hi!'), 'bye': (3, 'Bye')}
+    """
+    first: dict[str, tuple[int, str]] = {}
+    for position, phrase in enumerate(vocabulary):
+        norm = normalize_phrase(phrase)
+        if norm and norm not in first:
+            first[norm] = (position, phrase)
+    return first

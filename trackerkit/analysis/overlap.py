@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from trackerkit.analysis._common import Select, check_choice, prepare, resolve_key, square
+from trackerkit.analysis._common import Select, check_choice, first_occurrences, prepare, resolve_key, square
 from trackerkit.frames import normalize_phrase
 
 if TYPE_CHECKING:
@@ -105,14 +105,7 @@ def shared_phrases(trackers: Any, a: str | int, b: str | int) -> pd.DataFrame:
 
     frame, _ = prepare(trackers)
     rows = [resolve_key(frame, key, name) for key, name in ((a, "a"), (b, "b"))]
-    firsts: list[dict[str, tuple[int, str]]] = []
-    for row in rows:
-        first: dict[str, tuple[int, str]] = {}
-        for position, phrase in enumerate(frame["vocabulary"].iloc[row]):
-            norm = normalize_phrase(phrase)
-            if norm and norm not in first:
-                first[norm] = (position, phrase)
-        firsts.append(first)
+    firsts = [first_occurrences(frame["vocabulary"].iloc[row]) for row in rows]
     first_a, first_b = firsts
     shared = sorted((pos, norm) for norm, (pos, _) in first_a.items() if norm in first_b)
     out = pd.DataFrame(

@@ -37,6 +37,7 @@ from trackerkit.analysis._common import (
     check_count,
     check_fraction,
     empty_vocabulary_error,
+    first_occurrences,
     prepare,
     resolve_key,
     square,
@@ -400,14 +401,7 @@ def compare_trackers(
     max_edits = DEFAULT_MAX_EDITS if max_edits is None else check_count("max_edits", max_edits, minimum=0)
     frame, _ = prepare(trackers)
     rows = [resolve_key(frame, key, name) for key, name in ((a, "a"), (b, "b"))]
-    firsts: list[dict[str, tuple[int, str]]] = []
-    for row in rows:
-        first: dict[str, tuple[int, str]] = {}
-        for position, phrase in enumerate(frame["vocabulary"].iloc[row]):
-            norm = normalize_phrase(phrase)
-            if norm and norm not in first:  # an empty phrase is no phrase (audit reports it)
-                first[norm] = (position, phrase)
-        firsts.append(first)
+    firsts = [first_occurrences(frame["vocabulary"].iloc[row]) for row in rows]
     first_a, first_b = firsts
     records: list[tuple[str, str, str, int | None, int | None, float]] = []
     for norm, (pos, phrase) in sorted(first_a.items(), key=lambda item: item[1][0]):

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import functools
 import html
-import io
 import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from trackerkit.plotting import close_figure, figure_to_png
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -113,25 +114,6 @@ def frame_html(
     return f"{_STYLE}{head}{body}"
 
 
-def figure_to_png(fig: Any, *, dpi: int = DPI) -> bytes:
-    """Render a matplotlib figure to PNG bytes, then close it (pyplot keeps no reference)."""
-    buffer = io.BytesIO()
-    try:
-        fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    finally:
-        _close(fig)
-    return buffer.getvalue()
-
-
-def _close(fig: Any) -> None:
-    import sys
-
-    pyplot = sys.modules.get("matplotlib.pyplot")
-    if pyplot is not None:
-        pyplot.close(fig)  # a no-op for a figure pyplot does not manage
-    fig.clear()
-
-
 def plot_to_png(
     plot: Callable[..., Any],
     *args: Any,
@@ -153,7 +135,7 @@ def plot_to_png(
         try:
             plot(*args, ax=ax, **kwargs)
         except BaseException:
-            _close(fig)
+            close_figure(fig)
             raise
         return figure_to_png(fig, dpi=dpi)
     import matplotlib.pyplot as plt
