@@ -190,7 +190,9 @@ def voila_url(tmp_path_factory, request) -> Iterator[str]:
                 proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in this thread
+# while it is open, and later tests (the async client's) need to run loops of their own.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     require_browser_stack()
     from playwright.sync_api import sync_playwright
