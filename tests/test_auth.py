@@ -14,8 +14,10 @@ from trackerkit import (
     AsyncSymblClient,
     AuthenticationError,
     CredentialsError,
+    ResponseFormatError,
     ServerError,
     SymblClient,
+    TrackerkitError,
     TrackerNotFoundError,
 )
 from trackerkit.api import Credentials, find_credentials
@@ -361,3 +363,59 @@ def test_no_secret_or_token_in_reprs_logs_or_errors(account, caplog):
         assert SECRET not in text
         for token in tokens:
             assert token not in text
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+@pytest.mark.parametrize(
+    ("body", "call"),
+    [
+        (lambda auth: {"tracker": {"id": "999", "name": auth, "vocabulary": []}}, "get_tracker"),
+        (lambda auth: {"tracker": {"id": auth, "vocabulary": []}}, "get_tracker"),
+        (lambda auth: {"echo": auth}, "get_tracker"),
+        (lambda auth: {"trackers": auth}, "list_trackers"),
+        (lambda auth: {"trackers": [{"id": "1", "name": "A", "vocabulary": [auth, 3]}]}, "list_trackers"),
+    ],
+    ids=["wrong-tracker", "bad-field", "no-tracker", "list-shape", "list-bad-entry"],
+)
+def test_a_server_echoing_the_token_never_gets_it_into_an_error(flavour, body, call):
+    """Whatever a response quotes back, exception texts (causes included) stay free of the token."""
+    token = "tok-" + "s3cr3t" * 4
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=body(request.headers["authorization"]))
+
+    def texts(exc: BaseException | None) -> str:
+        out = []
+        while exc is not None:
+            out.append(str(exc))
+            exc = exc.__cause__ or exc.__context__
+        return "\n".join(out)
+
+    args = ("1",) if call == "get_tracker" else ()
+    if flavour == "sync":
+        client = SymblClient(token=token, transport=httpx.MockTransport(handler), max_retries=0)
+        with client, pytest.raises(TrackerkitError) as info:
+            getattr(client, call)(*args)
+    else:
+
+        async def main() -> pytest.ExceptionInfo:
+            transport = httpx.MockTransport(handler)
+            async with AsyncSymblClient(token=token, transport=transport, max_retries=0) as client:
+                with pytest.raises(TrackerkitError) as info:
+                    await getattr(client, call)(*args)
+                return info
+
+        info = anyio.run(main)
+    assert "***" in texts(info.value) or "Bearer" not in texts(info.value)
+    assert token not in texts(info.value)
+
+
+def test_json_nested_too_deep_is_a_format_error():
+    deep = b"[" * 100_000 + b"]" * 100_000
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=deep, headers={"content-type": "application/json"})
+
+    client = SymblClient(token="t" * 12, transport=httpx.MockTransport(handler), max_retries=0)
+    with client, pytest.raises(ResponseFormatError, match="expected JSON"):
+        client.list_trackers()

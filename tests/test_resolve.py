@@ -115,3 +115,16 @@ def test_importing_every_module_keeps_the_public_functions():
     assert callable(trackerkit.select_trackers)
     for name in trackerkit._LAZY:
         assert not isinstance(getattr(trackerkit, name), type(trackerkit)), name
+
+
+def test_two_trackers_with_one_exact_name_are_ambiguous():
+    frame = load_trackers(
+        [
+            {"id": "1", "name": "Dup", "vocabulary": ["a"]},
+            {"id": "2", "name": "Dup", "vocabulary": ["b"]},
+        ]
+    )
+    with pytest.raises(AmbiguousTrackerError) as info:
+        resolve(frame, "Dup")
+    assert [tid for tid, _ in info.value.candidates] == ["1", "2"]
+    assert resolve(frame, "2") == "2"

@@ -82,14 +82,19 @@ def open_source(
     return load_trackers(source)
 
 
+def _printable(text: str) -> str:
+    """Control characters shown as escapes: a tracker name must not drive the terminal."""
+    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in text)
+
+
 def _format_cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         value = ", ".join(map(str, value))
+    elif value is None or (isinstance(value, float) and value != value):  # None or NaN: blank
+        value = ""
     elif isinstance(value, float):
         value = f"{value:.3f}"
-    elif value is None:
-        value = ""
-    text = " ".join(str(value).split())
+    text = _printable(" ".join(str(value).split()))
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 
@@ -323,8 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--scope",
         choices=["across", "within", "all"],
-        default="all",
-        help="pairs across trackers, within one, or both (default: all)",
+        default="across",
+        help="pairs across trackers, within one, or both (default: across)",
     )
 
     p = command(

@@ -31,7 +31,9 @@ class _Index:
         self.ids = [str(i) for i in frame["tracker_id"]]
         self.names = list(frame["name"])
         self.id_set = set(self.ids)
-        self.by_name = {name: tid for tid, name in zip(self.ids, self.names)}
+        self.by_name: dict[str, list[str]] = {}
+        for tid, name in zip(self.ids, self.names):
+            self.by_name.setdefault(name, []).append(tid)
         self.by_folded: dict[str, list[tuple[str, str]]] = {}
         for tid, name in zip(self.ids, self.names):
             self.by_folded.setdefault(name.casefold(), []).append((tid, name))
@@ -44,8 +46,11 @@ class _Index:
         text = str(key)
         if text in self.id_set:
             return text
-        if text in self.by_name:
-            return self.by_name[text]
+        exact = self.by_name.get(text, [])
+        if len(exact) == 1:
+            return exact[0]
+        if exact:  # Symbl forbids it, but a hand-made frame may hold two trackers of one name
+            raise AmbiguousTrackerError(text, [(tid, text) for tid in exact])
         folded = self.by_folded.get(text.strip().casefold(), [])
         if len(folded) == 1:
             return folded[0][0]

@@ -85,6 +85,8 @@ def read_trackers_file(path: str | os.PathLike[str]) -> list[Tracker]:
         raise TrackerDataError(f"{path}: the file is empty")
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise TrackerDataError(f"{path}: JSON nested too deeply to be a trackers file") from None
     except json.JSONDecodeError as exc:
         raise TrackerDataError(
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "

@@ -23,7 +23,7 @@ from typing import Any, Literal, overload
 import anyio
 import httpx
 
-from trackerkit.api._base import BaseClient
+from trackerkit.api._base import BaseClient, scrub_errors
 from trackerkit.api._protocol import (
     LIST_PATH,
     Batch,
@@ -72,16 +72,19 @@ class AsyncSymblClient(BaseClient):
 
     # -- the API ---------------------------------------------------------------------------
 
+    @scrub_errors
     async def list_trackers(self) -> list[Tracker]:
         """Every tracker of the account, following any pagination."""
         return await self._list({})
 
+    @scrub_errors
     async def find_trackers(self, name: str) -> list[Tracker]:
         """Trackers named ``name``: zero, one or several."""
         if not isinstance(name, str) or not name:
             raise ValueError(f"name must be a non-empty string, got {name!r}")
         return await self._list({"name": name})
 
+    @scrub_errors
     async def get_tracker(self, tracker_id: str | int) -> Tracker:
         """One tracker by id; :class:`TrackerNotFoundError` (404) if there is none."""
         tid = normalize_id(tracker_id)
@@ -112,6 +115,7 @@ class AsyncSymblClient(BaseClient):
         missing: Literal["return"],
     ) -> FoundTrackers: ...
 
+    @scrub_errors
     async def get_trackers(
         self,
         ids: Iterable[str | int],

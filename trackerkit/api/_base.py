@@ -2,19 +2,65 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
 
 from trackerkit.api._auth import Credentials, TokenCache, find_credentials
-from trackerkit.api._protocol import DEFAULT_BASE_URL, Endpoint, IdRoute, is_loopback
+from trackerkit.api._protocol import DEFAULT_BASE_URL, Endpoint, IdRoute, is_loopback, redact
 from trackerkit.api._retry import RetryPolicy
 
 logger = logging.getLogger("trackerkit.api")
 
 DEFAULT_TIMEOUT = 30.0
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def scrub_errors(method: F) -> F:
+    """Redact the client's token and secret from any exception leaving ``method``, causes included.
+
+    Messages quote what servers send, and a server may echo what it was sent: rather than trust
+    every place that builds a message, the public methods clean whatever comes out of them.
+    """
+
+    def scrub(client: BaseClient, exc: BaseException) -> None:
+        secrets = client._secrets()
+        seen: set[int] = set()
+        current: BaseException | None = exc
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            current.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in current.args)
+            if isinstance(getattr(current, "server_message", None), str):
+                current.server_message = redact(current.server_message, secrets)  # type: ignore[attr-defined]
+            current = current.__cause__ or current.__context__
+
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def async_wrapper(self: BaseClient, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await method(self, *args, **kwargs)
+            except Exception as exc:
+                scrub(self, exc)
+                raise
+
+        return async_wrapper  # type: ignore[return-value]
+
+    @functools.wraps(method)
+    def wrapper(self: BaseClient, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            scrub(self, exc)
+            raise
+
+    return wrapper  # type: ignore[return-value]
 
 
 class BaseClient:

@@ -180,7 +180,7 @@ class Endpoint:
         body = response.content
         try:
             return json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
             raise ResponseFormatError(
                 f"{request.method} {describe_url(request.url)}: expected JSON, got "
                 f"{content_type or 'no content-type'} ({len(body)} bytes) starting {snippet(body, secrets)}"

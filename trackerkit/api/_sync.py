@@ -21,7 +21,7 @@ from typing import Any, Literal, overload
 
 import httpx
 
-from trackerkit.api._base import BaseClient
+from trackerkit.api._base import BaseClient, scrub_errors
 from trackerkit.api._protocol import (
     LIST_PATH,
     Batch,
@@ -75,16 +75,19 @@ class SymblClient(BaseClient):
 
     # -- the API ---------------------------------------------------------------------------
 
+    @scrub_errors
     def list_trackers(self) -> list[Tracker]:
         """Every tracker of the account (GET /v1/manage/trackers), following any pagination."""
         return self._list({})
 
+    @scrub_errors
     def find_trackers(self, name: str) -> list[Tracker]:
         """Trackers named ``name`` (GET /v1/manage/trackers?name=...): zero, one or several."""
         if not isinstance(name, str) or not name:
             raise ValueError(f"name must be a non-empty string, got {name!r}")
         return self._list({"name": name})
 
+    @scrub_errors
     def get_tracker(self, tracker_id: str | int) -> Tracker:
         """One tracker by id; :class:`TrackerNotFoundError` (404) if there is none."""
         tid = normalize_id(tracker_id)
@@ -115,6 +118,7 @@ class SymblClient(BaseClient):
         missing: Literal["return"],
     ) -> FoundTrackers: ...
 
+    @scrub_errors
     def get_trackers(
         self,
         ids: Iterable[str | int],
