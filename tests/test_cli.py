@@ -278,3 +278,38 @@ def test_version_and_console_script_entry_point():
 
     scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
     assert scripts.get("trackerkit") == "trackerkit.cli:main"
+
+
+def test_control_characters_in_tracker_text_do_not_reach_the_terminal(tmp_path):
+    path = tmp_path / "evil.json"
+    trackerkit.save_snapshot(
+        [
+            {
+                "id": "1000000000000003",
+                "name": "Evil\x1b]0;pwned\x07\x1b[2J",
+                "vocabulary": ["a", "b", "c", "d", "e"],
+            }
+        ],
+        path,
+    )
+    result = run("summary", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+    assert "Evil\\u001b]0;pwned\\u0007\\u001b[2J" in result.stdout
+
+
+def test_tracker_level_findings_show_a_blank_phrase_not_nan():
+    result = run("audit", "--fail-on", "never")
+    too_few = next(line for line in result.stdout.splitlines() if "too_few_phrases" in line)
+    assert "nan" not in too_few.split()
+    assert "Promotion Mention" in too_few
+
+
+def test_report_on_an_empty_account_is_a_clear_error(tmp_path):
+    path = tmp_path / "empty.json"
+    trackerkit.save_snapshot([], path)
+    result = run("report", str(path), "-o", str(tmp_path / "r.html"))
+    assert result.returncode == 2
+    assert "nothing to report on" in result.stderr
+    assert not (tmp_path / "r.html").exists()

@@ -115,3 +115,27 @@ def test_confusion_on_sample_flags_planted_overlaps():
 def test_confusion_bad_folds():
     with pytest.raises(ValueError, match="folds must be an integer >= 2 or None"):
         trackerkit.confusion(ACCOUNT, folds=1)
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"C": -1}, "C must be a positive number"),
+        ({"C": "big"}, "C must be a positive number"),
+        ({"word_ngrams": (2, 1)}, "word_ngrams must be"),
+        ({"char_ngrams": (0, 3)}, "char_ngrams must be"),
+        ({"char_ngrams": 3}, "char_ngrams must be"),
+    ],
+)
+def test_bad_parameters_are_named_before_scikit_learn_sees_them(params, fragment):
+    from trackerkit import TrackerMatcher, load_trackers
+
+    with pytest.raises(ValueError, match=fragment):
+        TrackerMatcher(**params).fit(load_trackers("sample"))
+
+
+def test_a_missing_key_is_a_data_error():
+    from trackerkit import TrackerDataError, load_trackers, most_similar
+
+    with pytest.raises(TrackerDataError, match="got None"):
+        most_similar(load_trackers("sample"), None)

@@ -159,3 +159,10 @@ def test_snapshot_never_holds_anything_but_tracker_data(tmp_path):
 
 def test_public_name():
     assert trackerkit.save_snapshot is save_snapshot
+
+
+def test_json_nested_absurdly_deep_is_a_clear_error(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(TrackerDataError, match="nested too deeply"):
+        load_trackers(path)

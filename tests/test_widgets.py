@@ -611,3 +611,18 @@ def test_a_failing_update_says_so_in_the_widget(trackers, monkeypatch):
     monkeypatch.undo()
     explorer.picker.text = "Greeting"
     assert explorer.error_box.value == "" and explorer.selected is not None
+
+
+def test_the_app_on_tiny_accounts_says_what_it_cannot_do():
+    import trackerkit
+    from trackerkit import TrackerDataError
+
+    one = trackerkit.load_trackers(
+        [{"id": "1", "name": "Only", "vocabulary": ["hello there", "good morning", "hi", "hey you", "yo yo"]}]
+    )
+    app = trackerkit.explore(one)
+    assert app.match is None
+    assert "Match preview unavailable" in app.tabs.children[3].value
+    assert app.explorer.selected is None or app.explorer.selected == "1"
+    with pytest.raises(TrackerDataError, match="nothing to explore"):
+        trackerkit.explore([])

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trackerkit.errors import TrackerDataError
 from trackerkit.frames import as_trackers_frame
 
 if TYPE_CHECKING:
@@ -113,6 +114,8 @@ def build_report(
     from trackerkit.plotting import plot_similarity_heatmap, plot_vocabulary_sizes
 
     frame = as_trackers_frame(trackers)
+    if frame.empty:
+        raise TrackerDataError("the account has no trackers: there is nothing to report on")
     source = frame.attrs.get("source") or "memory"
     title = title or f"Tracker report: {source}"
     n_phrases = int(frame["n_phrases"].sum()) if len(frame) else 0

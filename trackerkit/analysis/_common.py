@@ -32,7 +32,7 @@ def prepare(trackers: Any, select: Select = None) -> tuple[pd.DataFrame, pd.Data
 def resolve_key(frame: pd.DataFrame, key: Any, what: str = "tracker") -> int:
     """Row position in ``frame`` of the tracker a name or id designates."""
     if key is None:
-        raise TypeError(f"{what} must be a tracker name or id, got None")
+        raise TrackerDataError(f"{what} must be a tracker name or id, got None")
     tracker_id = resolve(frame, key)
     return int((frame["tracker_id"].astype(str) == tracker_id).to_numpy().nonzero()[0][0])
 

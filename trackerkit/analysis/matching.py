@@ -71,6 +71,23 @@ class TrackerMatcher(BaseEstimator):
         self.char_ngrams = char_ngrams
 
     # ---------------------------------------------------------------- fitting
+    def _check_params(self) -> None:
+        """Clear errors for bad parameters, before scikit-learn meets them."""
+        if isinstance(self.C, bool) or not isinstance(self.C, (int, float)) or not self.C > 0:
+            raise ValueError(f"C must be a positive number, got {self.C!r}")
+        for name in ("word_ngrams", "char_ngrams"):
+            value = getattr(self, name)
+            ok = (
+                isinstance(value, tuple)
+                and len(value) == 2
+                and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+                and 1 <= value[0] <= value[1]
+            )
+            if not ok:
+                raise ValueError(
+                    f"{name} must be a (min, max) pair of ints with 1 <= min <= max, got {value!r}"
+                )
+
     def _vectorizers(self) -> tuple[Any, Any]:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -100,6 +117,7 @@ class TrackerMatcher(BaseEstimator):
         import numpy as np
         from sklearn.svm import LinearSVC
 
+        self._check_params()
         _, chosen = prepare(trackers, select)
         ids: list[str] = []
         phrases: list[str] = []

@@ -6,6 +6,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from trackerkit.errors import TrackerDataError
 from trackerkit.frames import as_trackers_frame, load_trackers
 from trackerkit.widgets._base import Displayable, message_html
 from trackerkit.widgets.compare import CompareTrackers
@@ -24,19 +25,28 @@ class TrackerApp(Displayable):
 
     Attributes: ``.explorer`` (:class:`TrackerExplorer`), ``.compare``
     (:class:`CompareTrackers`), ``.similarity`` (:class:`SimilarityExplorer`), ``.match``
-    (:class:`MatchPreview`), ``.tabs`` (the ``ipywidgets.Tab``, titled :data:`TITLES`),
+    (:class:`MatchPreview`, None when the account has fewer than two trackers to tell apart),
+    ``.tabs`` (the ``ipywidgets.Tab``, titled :data:`TITLES`),
     ``.trackers`` (the trackers frame) and ``.widget`` (the root, displayed). The explorer's
     "Compare side by side" button opens its tracker and the chosen neighbour in the Compare tab.
     """
 
     def __init__(self, trackers: Any) -> None:
         self.trackers = as_trackers_frame(trackers)
+        if self.trackers.empty:
+            raise TrackerDataError("the account has no trackers: there is nothing to explore")
         self.explorer = TrackerExplorer(self.trackers)
         self.compare = CompareTrackers(self.trackers)
         self.similarity = SimilarityExplorer(self.trackers)
-        self.match = MatchPreview(self.trackers)
+        # A tab whose analysis cannot run on this account says why; the others still work.
+        self.match: MatchPreview | None = None
+        try:
+            self.match = MatchPreview(self.trackers)
+            match_view: widgets.Widget = self.match.widget
+        except TrackerDataError as exc:
+            match_view = widgets.HTML(message_html(f"Match preview unavailable: {exc}", "error"))
         self.tabs = widgets.Tab(
-            children=[self.explorer.widget, self.compare.widget, self.similarity.widget, self.match.widget],
+            children=[self.explorer.widget, self.compare.widget, self.similarity.widget, match_view],
             titles=TITLES,
         )
         self.tabs.add_class("tk-tabs")

@@ -99,8 +99,8 @@ class SimilarityExplorer(Displayable):
     ``.threshold`` (FloatSlider, ``continuous_update=False``). Outputs: ``.heatmap`` (Image,
     PNG; cells under the threshold faded) and ``.pairs_html`` (HTML table). State:
     ``.matrix`` (the similarity matrix of the current analyzer, a DataFrame labelled by
-    name), ``.pairs`` (DataFrame ``source``, ``target``, ``score`` of the pairs at or above the
-    threshold, best first). The matrix and the drawn heatmap are cached per analyzer: a slider
+    name), ``.pairs`` (DataFrame ``tracker``, ``similar tracker``, ``similarity`` of the pairs at
+    or above the threshold, best first). The matrix and the drawn heatmap are cached per analyzer: a slider
     step re-renders from the cache, it never recomputes TF-IDF.
     """
 
@@ -178,13 +178,13 @@ class SimilarityExplorer(Displayable):
 
     def update(self) -> None:
         """Recompute the pairs and re-render the heatmap for the current controls."""
-        from trackerkit.plotting import network_edges
+        from trackerkit.analysis import tracker_pairs
 
         key = self.analyzer.value
         t = float(self.threshold.value)
         matrix = self.similarity(key)
-        self.pairs = network_edges(matrix, t).rename(
-            columns={"source": "tracker", "target": "similar tracker", "score": "similarity"}
+        self.pairs = tracker_pairs(matrix, threshold=t).rename(
+            columns={"tracker_a": "tracker", "tracker_b": "similar tracker", "score": "similarity"}
         )
         n = len(self.pairs)
         shown = self.pairs.head(MAX_PAIRS)
