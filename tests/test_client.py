@@ -222,6 +222,21 @@ def test_a_continuation_that_does_not_advance_is_an_error_not_a_loop():
         client.list_trackers()
 
 
+@pytest.mark.parametrize("extra", [{"next": 2}, {"next": {"page": 2}}, {"hasMore": True}, {"has_more": True}])
+def test_more_pages_announced_without_a_usable_continuation_is_an_error_not_a_truncation(extra):
+    pages = {"": {"trackers": [row(1)], **extra}}
+    client = SymblClient(token="t", transport=mock_pages(pages, []))
+    with client, pytest.raises(ResponseFormatError, match="no usable continuation"):
+        client.list_trackers()
+
+
+def test_a_last_page_may_say_there_is_no_more():
+    pages = {"": {"trackers": [row(1)], "next": None, "hasMore": False}}
+    client = SymblClient(token="t", transport=mock_pages(pages, []))
+    with client:
+        assert [t.id for t in client.list_trackers()] == ["1"]
+
+
 # -- shapes and errors --------------------------------------------------------------------
 
 

@@ -359,6 +359,13 @@ class Paginator:
             if nxt.startswith(("http://", "https://", "/")):
                 return self._follow_link(nxt, where)
             return self.path, {**self.params, "next": nxt}
+        if nxt not in (None, "", False) or payload.get("hasMore") is True or payload.get("has_more") is True:
+            # More pages are announced but we cannot tell how to ask for them: failing beats
+            # returning the first page as if it were the whole account.
+            shown = {k: payload[k] for k in ("next", "hasMore", "has_more") if k in payload}
+            raise ResponseFormatError(
+                f"GET {where}: more pages announced but no usable continuation: {shown}"
+            )
         if payload.get("nextOffset") not in (None, ""):
             return self.path, {**self.params, "offset": payload["nextOffset"]}
         offset = payload.get("offset")
