@@ -294,3 +294,51 @@ def test_the_deprecated_x_api_key_header_is_accepted(emulator, emulator_url, acc
     response = httpx.get(emulator_url + LIST, headers={"x-api-key": token})
     assert response.status_code == 200
     assert parse_trackers(response.json()) == parse_trackers(account)
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("flavour_name", ["sync", "async"])
+def test_a_body_over_the_size_limit_is_refused_unread(emulator, emulator_url, flavour_name):
+    """Over loopback: a list response larger than the client's limit is a format error, and the
+    client stops reading instead of holding it all."""
+    import anyio
+
+    from trackerkit import AsyncSymblClient, ResponseFormatError, SymblClient
+
+    token = emulator.issue_token()
+    if flavour_name == "sync":
+        client = SymblClient(token=token, base_url=emulator_url, max_retries=0)
+        client.max_body_bytes = 1_000
+        with client, pytest.raises(ResponseFormatError, match="exceeds 1,000 bytes"):
+            client.list_trackers()
+        client = SymblClient(token=token, base_url=emulator_url, max_retries=0)
+        with client:  # the default limit lets a normal account through
+            assert len(client.list_trackers()) == 30
+    else:
+
+        async def main() -> None:
+            client = AsyncSymblClient(token=token, base_url=emulator_url, max_retries=0)
+            client.max_body_bytes = 1_000
+            async with client:
+                with pytest.raises(ResponseFormatError, match="exceeds 1,000 bytes"):
+                    await client.list_trackers()
+
+        anyio.run(main)
+
+
+def test_a_compressed_body_is_decoded_once():
+    import gzip
+    import json
+
+    import httpx
+
+    from trackerkit import SymblClient
+
+    body = gzip.compress(json.dumps({"trackers": [{"id": "1", "name": "A", "vocabulary": ["x"]}]}).encode())
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json", "content-encoding": "gzip"}
+        return httpx.Response(200, content=body, headers=headers)
+
+    with SymblClient(token="t" * 12, transport=httpx.MockTransport(handler), max_retries=0) as client:
+        assert [t.name for t in client.list_trackers()] == ["A"]

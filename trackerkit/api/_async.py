@@ -29,7 +29,9 @@ from trackerkit.api._protocol import (
     Batch,
     FoundTrackers,
     Paginator,
+    body_too_large,
     check_missing_mode,
+    complete_response,
     normalize_id,
     progress_bar,
     tracker_path,
@@ -207,11 +209,23 @@ class AsyncSymblClient(BaseClient):
     async def _send(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
         try:
-            response = await self._http.send(request)
+            # Streamed, so a hostile or broken server cannot make us hold an unbounded body.
+            response = await self._http.send(request, stream=True)
+            try:
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > self.max_body_bytes:
+                        raise body_too_large(request, self.max_body_bytes)
+                    chunks.append(chunk)
+            finally:
+                await response.aclose()
         except httpx.TransportError as exc:
             logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
             raise transport_error(exc, request) from exc
         except httpx.DecodingError as exc:
             raise ResponseFormatError(f"{request.method} {request.url}: undecodable body ({exc})") from exc
+        response = complete_response(response, b"".join(chunks))
         self._log_response(request, response, started)
         return response

@@ -66,6 +66,9 @@ def scrub_errors(method: F) -> F:
 class BaseClient:
     """Configuration common to :class:`SymblClient` and :class:`AsyncSymblClient`."""
 
+    #: a response body larger than this is refused unread (64 MiB; a 500-tracker account is ~3 MB)
+    max_body_bytes: int = 64 * 1024 * 1024
+
     def __init__(
         self,
         *,

@@ -245,6 +245,27 @@ def _server_message(body: bytes) -> str | None:
     return None
 
 
+def body_too_large(request: httpx.Request, limit: int) -> ResponseFormatError:
+    """The error for a body over the client's ``max_body_bytes`` (read no further)."""
+    return ResponseFormatError(
+        f"{request.method} {describe_url(request.url)}: the response body exceeds {limit:,} bytes; "
+        "refusing to read more (a whole account is a few MB)"
+    )
+
+
+def complete_response(streamed: httpx.Response, body: bytes) -> httpx.Response:
+    """A fully read response from a streamed one whose (decoded) body we read ourselves."""
+    skip = {"content-encoding", "content-length", "transfer-encoding"}  # ``body`` is already decoded
+    headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in skip]
+    return httpx.Response(
+        streamed.status_code,
+        headers=headers,
+        content=body,
+        request=streamed.request,
+        extensions=streamed.extensions,
+    )
+
+
 def transport_error(exc: Exception, request: httpx.Request) -> TransportError:
     """Our :class:`TransportError` for an httpx network failure or timeout."""
     kind = type(exc).__name__
