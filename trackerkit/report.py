@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trackerkit._text import escaped_warnings
 from trackerkit.errors import TrackerDataError
 from trackerkit.frames import as_trackers_frame
 
@@ -94,6 +95,7 @@ def _severity_summary(findings: pd.DataFrame) -> str:
     return "<p>" + ", ".join(parts) + "</p>"
 
 
+@escaped_warnings  # matplotlib's "Glyph missing" warnings quote tracker names' characters raw
 def build_report(
     trackers: Any,
     *,
