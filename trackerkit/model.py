@@ -157,6 +157,12 @@ def strict_json_problem(value: Any, *, any_type: bool = False) -> tuple[str, str
                 children.append((f"{path}.{key}", child))
             stack.extend(reversed(children))
         elif isinstance(item, (list, tuple)):
+            try:  # a list of strings (a vocabulary) is checked at C speed, in one piece
+                joined = "".join(item)
+            except TypeError:
+                joined = None
+            if joined is not None and (joined.isascii() or not _SURROGATE.search(joined)):
+                continue
             stack.extend((f"{path}[{k}]", item[k]) for k in range(len(item) - 1, -1, -1))
         elif any_type:
             return path, f"a {type(item).__name__}, which JSON cannot hold"
