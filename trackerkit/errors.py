@@ -4,6 +4,8 @@
 
     TrackerkitError                       base of everything below
     ├── TrackerDataError (ValueError)     a payload, snapshot or frame is malformed
+    ├── InvalidParameterError (ValueError, TypeError)
+    │                                     a function was called with a wrong argument
     ├── AmbiguousTrackerError (LookupError)
     │                                     a key matches several trackers by name
     ├── CredentialsError                  no credentials were found for the live API
@@ -46,6 +48,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "CredentialsError",
+    "InvalidParameterError",
     "PayloadTooLargeError",
     "RateLimitError",
     "ResponseFormatError",
@@ -61,6 +64,23 @@ __all__ = [
 
 class TrackerkitError(Exception):
     """Base class of every error raised by trackerkit."""
+
+
+class InvalidParameterError(TrackerkitError, ValueError, TypeError):
+    """A function was called with an argument it does not accept (``parameter`` names it).
+
+    Both a ``ValueError`` and a ``TypeError``, like scikit-learn's error of the same name, so
+    code that catches either keeps working whether the value or its type was wrong.
+
+        >>> raise InvalidParameterError("k must be an integer >= 1; got 0", parameter="k")
+        Traceback (most recent call last):
+        ...
+        trackerkit.errors.InvalidParameterError: k must be an integer >= 1; got 0
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class TrackerDataError(TrackerkitError, ValueError):
