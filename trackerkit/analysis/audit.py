@@ -37,7 +37,9 @@ non_english                 info     a tracker declared (``languages``) or detec
 Columns: ``tracker_id``, ``tracker``, ``phrase`` (as written; missing for tracker-level
 rules), ``rule``, ``severity`` (``"error"``, ``"warning"`` or ``"info"``), ``detail`` (a
 sentence naming the evidence) and ``position`` (0-based, nullable Int64). Sorted by severity,
-then tracker order, then position.
+then tracker order (the order of the trackers given, or of ``select``), then position (tracker
+findings first), then rule (in the table's order), then ``detail``: a total order, so the
+findings depend on the account only.
 
     >>> import trackerkit
     >>> findings = trackerkit.audit(
@@ -351,9 +353,18 @@ def audit(
     severity_rank = out["severity"].map({s: k for k, s in enumerate(SEVERITIES)}).astype("int64")
     rule_rank = out["rule"].map({r: k for k, r in enumerate(RULES)}).astype("int64")
     position_rank = out["position"].fillna(-1).astype("int64")
+    details = out["detail"].tolist()
+    # a total order: one phrase can have several findings of one rule (near-duplicates of
+    # several phrases), told apart by their detail
     order = sorted(
         range(len(out)),
-        key=lambda k: (severity_rank.iloc[k], out["_row"].iloc[k], position_rank.iloc[k], rule_rank.iloc[k]),
+        key=lambda k: (
+            severity_rank.iloc[k],
+            out["_row"].iloc[k],
+            position_rank.iloc[k],
+            rule_rank.iloc[k],
+            details[k],
+        ),
     )
     out = out.iloc[order].drop(columns="_row").reset_index(drop=True)
     for c in ("tracker_id", "tracker", "phrase", "rule", "severity", "detail"):
@@ -442,6 +453,7 @@ def _typos(vocabularies: list[list[str]], norms: list[list[str]], add: Any) -> N
         if ("'" in word) != ("'" in other) or ("’" in word) != ("’" in other):
             continue  # were/we're, its/it's: a contraction, not a slip
         best = suggestion.get(word)
+        # the most frequent correction; equal counts: the alphabetically first (common is sorted)
         if best is None or counts[other] > counts[best[0]]:
             suggestion[word] = (other, how)
     for row, tracker_norms in enumerate(norms):

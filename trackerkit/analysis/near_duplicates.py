@@ -30,8 +30,12 @@ n-grams), so the edit similarity is what makes ``my pasword isn't working anymor
   verifies candidates; phrases too short for the filter are compared exhaustively.
 
 ``top_n`` then keeps, for each distinct phrase, its ``top_n`` best partners (a pair is kept when
-either side keeps it; ties go to the alphabetically first partner); exact duplicates are always
-reported.
+either side keeps it; ties go to the alphabetically first partner, by normalized phrase); exact
+duplicates are always reported.
+
+**Determinism.** Phrases are indexed in sorted order, so the scores are bit-identical whatever
+the order of the trackers, and which pairs ``top_n`` keeps does not depend on it either. The
+rows come in a total order (see :func:`similar_phrases`).
 
     >>> import trackerkit
     >>> account = [
@@ -123,8 +127,10 @@ class PhraseSpace:
 
     @classmethod
     def of(cls, vocab: pd.DataFrame) -> PhraseSpace:
-        """The space of a vocabulary frame's distinct non-empty normalized phrases."""
-        return cls([p for p in dict.fromkeys(vocab["phrase_norm"]) if p])
+        """The space of a vocabulary frame's distinct non-empty normalized phrases, sorted: the
+        n-gram columns, and so every floating-point sum, do not depend on the order of the
+        trackers, and equal phrases score exactly alike."""
+        return cls(sorted({p for p in vocab["phrase_norm"] if p}))
 
     def scores(self, rows_a: np.ndarray, rows_b: np.ndarray, max_edits: int) -> dict[str, np.ndarray]:
         """Dense ``cosine``, ``edits``, ``edit_similarity`` and ``score`` matrices (a x b)."""
@@ -521,7 +527,9 @@ def similar_phrases(
     different trackers), ``"within"`` (pairs inside one tracker) or ``"all"``.
 
     One row per pair of phrase occurrences, ``a`` being the earlier one (tracker order, then
-    position). Columns: ``tracker_id_a``, ``tracker_a``, ``position_a``, ``phrase_a`` (as
+    position; tracker order is the order of ``trackers``, or of ``select`` when given). Rows
+    are in a total order: ``score`` descending, then ``a`` (tracker order, then position),
+    then ``b`` likewise. Columns: ``tracker_id_a``, ``tracker_a``, ``position_a``, ``phrase_a`` (as
     written), the same four for ``b``, ``score``, ``cosine``, ``edit_similarity``, ``edits``
     (OSA distance between the normalized phrases) and ``kind``: ``"exact"`` (identical as
     written), ``"normalized"`` (identical after normalization) or ``"near"``.
@@ -623,6 +631,7 @@ def similar_phrases(
     parts = {k: v[keep] for k, v in parts.items()}
     if len(a) == 0:
         return _empty_pairs()
+    # score, then a, then b (occurrence numbers: tracker order, then position): a total order
     order = np.lexsort((b, a, -parts["score"]))
     a, b = a[order], b[order]
     parts = {k: v[order] for k, v in parts.items()}
