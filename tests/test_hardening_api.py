@@ -486,6 +486,7 @@ def test_5_the_deadline_covers_retries_and_the_attempt_in_flight(flavour):
 # == 6. Ctrl-C during a sync batch stops it at once ========================================
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals to press Ctrl-C")
 def test_6_ctrl_c_during_get_trackers_cancels_promptly_without_retries(caplog):
     """The server holds the first two requests; when the second arrives it sends SIGINT to the
     main thread (as Ctrl-C does). The call must give up without waiting for those requests,
