@@ -19,6 +19,7 @@
     │   ├── RateLimitError                429 (after retries)
     │   └── ServerError                   5xx (after retries)
     ├── TransportError                    network failure or timeout (after retries)
+    │   └── DeadlineExceededError         a call's overall ``deadline`` passed
     └── ResponseFormatError               a body that is not the JSON we expect
 
 ``TrackerNotFoundError`` sits under ``SymblAPIError`` so ``except SymblAPIError`` catches a
@@ -48,6 +49,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "CredentialsError",
+    "DeadlineExceededError",
     "InvalidParameterError",
     "PayloadTooLargeError",
     "RateLimitError",
@@ -202,6 +204,15 @@ class ServerError(SymblAPIError):
 
 class TransportError(TrackerkitError):
     """The network failed (connection refused or dropped, timeout), after the allowed retries."""
+
+
+class DeadlineExceededError(TransportError):
+    """A call did not finish within the client's ``deadline`` (connecting, reading and retries
+    included); ``deadline`` holds the seconds it was given. Never retried."""
+
+    def __init__(self, message: str, *, deadline: float | None = None) -> None:
+        super().__init__(message)
+        self.deadline = deadline
 
 
 class ResponseFormatError(TrackerkitError):
