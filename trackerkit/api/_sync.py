@@ -216,6 +216,8 @@ class SymblClient(BaseClient):
             return token
 
     def _send(self, request: httpx.Request) -> httpx.Response:
+        # httpx < 0.28 sends a request built outside the client with no timeout at all.
+        request.extensions.setdefault("timeout", self._http.timeout.as_dict())
         started = time.perf_counter()
         try:
             # Streamed, so a hostile or broken server cannot make us hold an unbounded body.
