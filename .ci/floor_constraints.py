@@ -6,9 +6,6 @@ claims to support. Read from ``pyproject.toml`` at each run, so the pins cannot 
 A requirement without a ``>=`` floor is an error: every dependency must declare the lowest
 version it is tested with.
 
-Lines from ``.ci/floor-transitive.txt`` follow: pins of packages trackerkit does not depend on
-directly, which the floors need on an old Python (each with its reason there).
-
 Usage: ``python .ci/floor_constraints.py [EXTRA ...] > constraints.txt``
 """
 
@@ -24,7 +21,6 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-TRANSITIVE = Path(__file__).with_name("floor-transitive.txt")
 
 # name, optional [extras], the specifiers, an optional "; marker"
 REQUIREMENT = re.compile(
@@ -57,12 +53,6 @@ def constraints(extras: list[str]) -> list[str]:
             raise ValueError(f"{name} is declared with two different floors: {pins[name]!r}, {pin!r}")
     lines = [f"# generated from pyproject.toml by .ci/floor_constraints.py {' '.join(extras)}"]
     lines += sorted(pins.values(), key=str.lower)
-    if TRANSITIVE.is_file():
-        lines += [f"# {TRANSITIVE.name}"] + [
-            line.strip()
-            for line in TRANSITIVE.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")
-        ]
     return lines
 
 
