@@ -352,7 +352,7 @@ def audit(
     out = pd.DataFrame.from_records(records, columns=[*FINDING_COLUMNS, "_row"])
     severity_rank = out["severity"].map({s: k for k, s in enumerate(SEVERITIES)}).astype("int64")
     rule_rank = out["rule"].map({r: k for k, r in enumerate(RULES)}).astype("int64")
-    position_rank = out["position"].fillna(-1).astype("int64")
+    position_rank = pd.to_numeric(out["position"]).fillna(-1).astype("int64")
     details = out["detail"].tolist()
     # a total order: one phrase can have several findings of one rule (near-duplicates of
     # several phrases), told apart by their detail
@@ -367,8 +367,10 @@ def audit(
         ),
     )
     out = out.iloc[order].drop(columns="_row").reset_index(drop=True)
+    missing_phrase = out["phrase"].isna()  # pandas < 3 turns None into the string "None"
     for c in ("tracker_id", "tracker", "phrase", "rule", "severity", "detail"):
         out[c] = out[c].astype("str")
+    out["phrase"] = out["phrase"].mask(missing_phrase)
     out["position"] = pd.array([None if pd.isna(p) else int(p) for p in out["position"]], dtype="Int64")
     out.attrs["languages"] = mix
     return out

@@ -148,14 +148,15 @@ class TrackerMatcher(BaseEstimator):
         self._features_by_term = features.T.tocsr()
         self._phrases = written
         self.n_phrases_ = len(phrases)
-        self._svm = LinearSVC(C=self.C, random_state=0).fit(features, self._y)
+        # dual="auto" is scikit-learn >= 1.5's default; said explicitly, 1.4 solves the same way.
+        self._svm = LinearSVC(C=self.C, dual="auto", random_state=0).fit(features, self._y)
         return self
 
     def _fit_arrays(self, phrases: list[str], y: np.ndarray) -> TrackerMatcher:
         """Fit on normalized phrases and integer labels (what :func:`confusion` needs per fold)."""
         from sklearn.svm import LinearSVC
 
-        self._svm = LinearSVC(C=self.C, random_state=0).fit(self._features(phrases, fit=True), y)
+        self._svm = LinearSVC(C=self.C, dual="auto", random_state=0).fit(self._features(phrases, fit=True), y)
         return self
 
     def _check_fitted(self) -> None:

@@ -177,6 +177,25 @@ def _char_signatures(histogram: np.ndarray) -> np.ndarray:
     return once | (twice << np.uint64(histogram.shape[1]))
 
 
+def _popcount(words: np.ndarray) -> np.ndarray:
+    """The number of set bits of each uint64 (``np.bitwise_count`` is numpy >= 2 only)."""
+    import numpy as np
+
+    return np.bitwise_count(words) if hasattr(np, "bitwise_count") else _popcount_swar(words)
+
+
+def _popcount_swar(words: np.ndarray) -> np.ndarray:
+    """:func:`_popcount` for numpy 1.x: bit counts of 2, 4, 8 bits side by side, then the bytes
+    summed by one multiplication (uint64 arithmetic wraps)."""
+    import numpy as np
+
+    m1, m2, m4 = np.uint64(0x5555555555555555), np.uint64(0x3333333333333333), np.uint64(0x0F0F0F0F0F0F0F0F)
+    x = words - ((words >> np.uint64(1)) & m1)
+    x = (x & m2) + ((x >> np.uint64(2)) & m2)
+    x = (x + (x >> np.uint64(4))) & m4
+    return ((x * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.uint8)
+
+
 def _rowwise_dot(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray, batch: int = 200_000) -> np.ndarray:
     """``X[i[k]] . X[j[k]]`` for every k."""
     import numpy as np
@@ -197,6 +216,10 @@ def _osa(strings: list[str], i: np.ndarray, j: np.ndarray, cutoff: int | None = 
 
     if len(i) == 0:
         return np.zeros(0, dtype=np.int64)
+    if not hasattr(process, "cpdist"):  # rapidfuzz < 3.8: one call per pair, same distances
+        pairs = zip(i.tolist(), j.tolist())
+        distances = (OSA.distance(strings[a], strings[b], score_cutoff=cutoff) for a, b in pairs)
+        return np.fromiter(distances, dtype=np.int64, count=len(i))
     workers = -1 if len(i) > 20_000 else 1  # threads only pay off on big batches
     return process.cpdist(
         [strings[k] for k in i],
@@ -390,7 +413,7 @@ def _edit_pairs(
         i, j, allowed = i[ok], j[ok], allowed[ok]
         # Which letters occur (hashed to 64 bits): an edit adds or removes at most one letter
         # kind and a substitution both, so sets d edits apart differ in at most 2d bits.
-        ok = np.bitwise_count(signature[i] ^ signature[j]) <= 2 * allowed
+        ok = _popcount(signature[i] ^ signature[j]) <= 2 * allowed
         i, j, allowed = i[ok], j[ok], allowed[ok]
         # Letter histograms (hashed to 32 bins) differ by at most 2 per edit in L1: a cheap
         # filter against phrases that share a rare 3-gram and little else.

@@ -5,8 +5,8 @@ arrives, so the protocol's rules live here once: URLs and headers, error mapping
 failures may be retried, pagination and the assembly of a batch of ids.
 
     >>> endpoint = Endpoint("https://api.symbl.ai")
-    >>> str(endpoint.get_request("/v1/manage/trackers", {"name": "Promo Mention"}, "tok").url)
-    'https://api.symbl.ai/v1/manage/trackers?name=Promo+Mention'
+    >>> str(endpoint.get_request("/v1/manage/trackers", {"name": "Q&A+Tips"}, "tok").url)
+    'https://api.symbl.ai/v1/manage/trackers?name=Q%26A%2BTips'
 """
 
 from __future__ import annotations
