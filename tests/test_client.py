@@ -4,7 +4,6 @@ documented errors. Fault injection over loopback is in test_client_faults.py."""
 from __future__ import annotations
 
 import json
-import time
 
 import anyio
 import httpx
@@ -365,13 +364,14 @@ def test_the_sample_is_served_through_the_client_and_emulator():
     assert frame["tracker_id"].tolist() == [t["id"] for t in sample_payload()["trackers"]]
 
 
-def test_loading_the_sample_is_fast_when_warm():
-    trackerkit.load_trackers("sample")
-    best = min(_timed(lambda: trackerkit.load_trackers("sample")) for _ in range(5))
-    assert best < 0.050, f"load_trackers('sample') took {best * 1000:.1f} ms"
+def test_warm_loads_of_the_sample_reuse_one_emulator_and_token():
+    # What keeps a warm load cheap (its speed is measured in benchmarks/bench_frames.py).
+    from trackerkit.sample import sample_emulator
 
-
-def _timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
+    first = trackerkit.load_trackers("sample")
+    emulator = sample_emulator()
+    tokens = list(emulator.issued_tokens)
+    for _ in range(3):
+        assert trackerkit.load_trackers("sample").equals(first)
+    assert sample_emulator() is emulator
+    assert emulator.issued_tokens == tokens

@@ -5,8 +5,9 @@ maximum of requests in flight never exceeds ``concurrency``. Both client flavour
 from __future__ import annotations
 
 import logging
+import re
 import socket
-import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -47,24 +48,28 @@ def ids_of(account):
     return [t["id"] for t in account]
 
 
+def planned_waits(caplog) -> list[float]:
+    """The seconds the client chose to wait before each retry, from its "retry ..." log lines
+    (what it decided, not how long the machine took: no wall clock in unit tests)."""
+    found = (re.match(r"retry \d+/\d+ in ([0-9.]+) s", r.getMessage()) for r in caplog.records)
+    return [float(m.group(1)) for m in found if m]
+
+
 # -- latency and concurrency --------------------------------------------------------------
 
 
 def test_latency_bounded_concurrency_and_input_order(emulator, emulator_url, account, api_call):
     emulator.latency = 0.03
     wanted = ids_of(account)[::-1]
-    started = time.perf_counter()
     trackers = api_call(
         over_http(emulator, emulator_url), "get_trackers", wanted, concurrency=4, progress=False
     )
-    elapsed = time.perf_counter() - started
     assert [t.id for t in trackers] == wanted
     assert trackers == parse_trackers(account)[::-1]
     assert emulator.count(BY_ID) == len(wanted)
     assert emulator.requests[TOKEN] == 1  # one exchange shared by all workers
     assert emulator.max_in_flight <= 4
-    assert emulator.max_in_flight >= 3  # and the concurrency was actually used
-    assert elapsed < len(wanted) * 0.03 * 0.6  # far from sequential
+    assert emulator.max_in_flight >= 3  # and the concurrency was actually used (speed: bench_fetch.py)
 
 
 def test_faults_during_a_batch_keep_the_result_complete_and_the_bound(
@@ -111,40 +116,42 @@ def test_no_retry_on_400_403_404(emulator, emulator_url, api_call, status, error
     assert emulator.requests[LIST] == 1
 
 
-def test_the_deadline_bounds_retries_in_time(emulator, emulator_url, api_call):
+def test_the_deadline_bounds_retries_in_time(emulator, emulator_url, api_call, caplog):
+    caplog.set_level(logging.INFO, logger="trackerkit.api")
     emulator.always(503)
-    started = time.perf_counter()
     with pytest.raises(ServerError):
         api_call(
             over_http(emulator, emulator_url, max_retries=1000, backoff_base=0.05, deadline=0.3),
             "list_trackers",
         )
-    assert time.perf_counter() - started < 1.0
     assert 2 <= emulator.requests[LIST] < 30
+    waits = planned_waits(caplog)
+    assert len(waits) == emulator.requests[LIST] - 1
+    assert sum(waits) <= 0.3 + 0.005 * len(waits)  # no wait reaches past the deadline (log rounding)
 
 
 # -- 429 and Retry-After ------------------------------------------------------------------
 
 
-def test_429_retry_after_is_honoured_up_to_the_cap(emulator, emulator_url, account, api_call):
+def test_429_retry_after_is_honoured_up_to_the_cap(emulator, emulator_url, account, api_call, caplog):
+    caplog.set_level(logging.INFO, logger="trackerkit.api")
     emulator.script(Fault.rate_limit(retry_after="30"))
-    started = time.perf_counter()
     trackers = api_call(over_http(emulator, emulator_url, retry_after_cap=0.3), "list_trackers")
-    elapsed = time.perf_counter() - started
     assert trackers == parse_trackers(account)
     assert emulator.requests[LIST] == 2
-    assert 0.3 <= elapsed < 2.0  # waited the cap: neither 30 s nor the 0.01 s backoff
+    assert planned_waits(caplog) == [0.3]  # the cap: neither 30 s nor the 0.01 s backoff
 
 
-def test_429_retry_after_as_an_http_date(emulator, emulator_url, account, api_call):
+def test_429_retry_after_as_an_http_date(emulator, emulator_url, account, api_call, caplog):
     from email.utils import formatdate
 
-    emulator.script(Fault.rate_limit(retry_after=formatdate(time.time() + 3600, usegmt=True)))
-    started = time.perf_counter()
+    caplog.set_level(logging.INFO, logger="trackerkit.api")
+    in_an_hour = datetime.now(timezone.utc) + timedelta(hours=1)
+    emulator.script(Fault.rate_limit(retry_after=formatdate(in_an_hour.timestamp(), usegmt=True)))
     assert api_call(
         over_http(emulator, emulator_url, retry_after_cap=0.2), "list_trackers"
     ) == parse_trackers(account)
-    assert 0.2 <= time.perf_counter() - started < 2.0
+    assert planned_waits(caplog) == [0.2]  # an hour away, so the cap
 
 
 def test_429_that_persists_raises_rate_limit_error(emulator, emulator_url, api_call):
@@ -204,12 +211,10 @@ def test_an_html_page_with_200_is_a_response_format_error(emulator, emulator_url
 
 def test_a_body_slower_than_the_timeout_is_retried(emulator, emulator_url, account, api_call):
     emulator.script(Fault.slow_body(2.0))
-    started = time.perf_counter()
     assert api_call(over_http(emulator, emulator_url, timeout=0.25), "list_trackers") == parse_trackers(
         account
     )
-    assert emulator.requests[LIST] == 2
-    assert time.perf_counter() - started < 1.5
+    assert emulator.requests[LIST] == 2  # the first answer was given up at the timeout
 
 
 def test_a_body_that_is_always_too_slow_raises_transport_error(emulator, emulator_url, api_call):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("ruff")
-    assert exe, "ruff is part of the test extra: pip install -e '.[test]'"
-    return subprocess.run([exe, *args], cwd=ROOT, capture_output=True, text=True)
+    # Through the running interpreter, not PATH: a virtual environment need not be activated.
+    assert importlib.util.find_spec("ruff"), "ruff is part of the test extra: pip install -e '.[test]'"
+    return subprocess.run([sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True)
 
 
 def test_ruff_check():

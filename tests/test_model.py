@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -11,32 +10,38 @@ import pytest
 import trackerkit
 from trackerkit import Tracker, TrackerDataError, parse_trackers
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "get-tracker.md"
+FIXTURES = Path(__file__).parent / "fixtures" / "api"
 
 
-def doc_json_examples() -> list[dict]:
-    """The literal JSON examples of Symbl's get-tracker page."""
-    text = REFERENCE.read_text(encoding="utf-8")
-    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, flags=re.S)]
+def fixture(name: str) -> dict:
+    """A response body of the API, in the shape the docs show (see tests/fixtures/api/README.md)."""
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-def test_reference_doc_is_present():
-    # The doc ships in shared/, next to every checkout CI makes; without it these tests mean nothing.
-    assert REFERENCE.is_file(), REFERENCE
-
-
-def test_every_json_example_of_the_docs_parses():
-    examples = doc_json_examples()
-    assert len(examples) == 3
-    parsed = [parse_trackers(example) for example in examples]
-    assert [len(p) for p in parsed] == [1, 1, 1]
-    voice, promo_by_id, promo_by_name = (p[0] for p in parsed)
+def test_the_documented_examples_parse():
+    (voice,) = parse_trackers(fixture("list-as-documented.json"))
+    (promo_by_id,) = parse_trackers(fixture("by-id.json"))
+    (promo_by_name,) = parse_trackers(fixture("by-name.json"))
     assert voice.name == "Voice Message"
     assert len(voice.vocabulary) == 26
     assert voice.vocabulary[1] == "Please leave message after tome"  # the docs' own typo is kept
     assert promo_by_id == promo_by_name
     assert promo_by_id.id == "4476908732794496"
     assert promo_by_id.vocabulary[-1] == "We have a sale right now on"
+
+
+def test_a_list_response_keeps_every_field_and_case_only_names():
+    renewal, lower = parse_trackers(fixture("list.json"))
+    assert (renewal.name, lower.name) == ("Renewal Risk", "renewal risk")  # names are case-sensitive
+    assert renewal.description == "customers hinting they may leave at renewal"
+    assert renewal.categories == ("customer-success",)
+    assert renewal.languages == ("en-US",)
+    assert renewal.created_on == "2024-03-05T09:12:44.120Z"
+    assert renewal.updated_on == "2024-06-18T16:40:02.005Z"
+    assert dict(renewal.extra) == {}
+    assert lower.languages == ("en-US", "en-GB") and lower.categories == ()
+    assert dict(lower.extra) == {"version": 2}
+    assert [t.to_dict() for t in (renewal, lower)] == fixture("list.json")["trackers"]
 
 
 @pytest.mark.parametrize(

@@ -164,10 +164,13 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     frame = open_source(args.source)
     table = frame[["name", "tracker_id", "n_phrases", "n_unique_phrases", "languages"]]
+    names = [str(n) for n in table["name"]]
+    # total orders, ties down to the account order (as plot_vocabulary_sizes sorts)
     if args.sort == "phrases":
-        table = table.sort_values(["n_phrases", "name"], ascending=[False, True])
+        sizes = [int(n) for n in table["n_phrases"]]
+        table = table.iloc[sorted(range(len(names)), key=lambda i: (-sizes[i], names[i].casefold(), i))]
     elif args.sort == "name":
-        table = table.sort_values("name", key=lambda s: s.str.casefold())
+        table = table.iloc[sorted(range(len(names)), key=lambda i: (names[i].casefold(), names[i], i))]
     emit(table.reset_index(drop=True), args.format)
     return EXIT_OK
 
@@ -342,7 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--sort",
         choices=["account", "name", "phrases"],
         default="account",
-        help="row order (default: as in the account)",
+        help="row order (default: as in the account); 'name' ignores case, 'phrases' puts the "
+        "largest first, by name when equal; other ties keep the account order",
     )
 
     p = command(

@@ -4,6 +4,8 @@
 
     TrackerkitError                       base of everything below
     ├── TrackerDataError (ValueError)     a payload, snapshot or frame is malformed
+    ├── InvalidParameterError (ValueError, TypeError)
+    │                                     a function was called with a wrong argument
     ├── AmbiguousTrackerError (LookupError)
     │                                     a key matches several trackers by name
     ├── CredentialsError                  no credentials were found for the live API
@@ -17,6 +19,7 @@
     │   ├── RateLimitError                429 (after retries)
     │   └── ServerError                   5xx (after retries)
     ├── TransportError                    network failure or timeout (after retries)
+    │   └── DeadlineExceededError         a call's overall ``deadline`` passed
     ├── ResponseFormatError               a body that is not the JSON we expect
     ├── FileTargetError (OSError)         a path to write is not a regular file (FIFO, device...)
     └── ResultTooLargeError (ValueError)  an analysis result would not fit: narrow the query
@@ -48,7 +51,9 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "CredentialsError",
+    "DeadlineExceededError",
     "FileTargetError",
+    "InvalidParameterError",
     "PayloadTooLargeError",
     "RateLimitError",
     "ResponseFormatError",
@@ -65,6 +70,23 @@ __all__ = [
 
 class TrackerkitError(Exception):
     """Base class of every error raised by trackerkit."""
+
+
+class InvalidParameterError(TrackerkitError, ValueError, TypeError):
+    """A function was called with an argument it does not accept (``parameter`` names it).
+
+    Both a ``ValueError`` and a ``TypeError``, like scikit-learn's error of the same name, so
+    code that catches either keeps working whether the value or its type was wrong.
+
+        >>> raise InvalidParameterError("k must be an integer >= 1; got 0", parameter="k")
+        Traceback (most recent call last):
+        ...
+        trackerkit.errors.InvalidParameterError: k must be an integer >= 1; got 0
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class TrackerDataError(TrackerkitError, ValueError):
@@ -186,6 +208,15 @@ class ServerError(SymblAPIError):
 
 class TransportError(TrackerkitError):
     """The network failed (connection refused or dropped, timeout), after the allowed retries."""
+
+
+class DeadlineExceededError(TransportError):
+    """A call did not finish within the client's ``deadline`` (connecting, reading and retries
+    included); ``deadline`` holds the seconds it was given. Never retried."""
+
+    def __init__(self, message: str, *, deadline: float | None = None) -> None:
+        super().__init__(message)
+        self.deadline = deadline
 
 
 class ResponseFormatError(TrackerkitError):

@@ -243,7 +243,8 @@ def cluster_order(matrix: pd.DataFrame, method: str = "average") -> list[str]:
 
     Average linkage on ``1 - similarity`` (the matrix symmetrised; an overlap count is first
     scaled into [0, 1]) with scipy's optimal leaf ordering, so redundant trackers end up next
-    to each other and the heatmap shows them as blocks. Deterministic.
+    to each other and the heatmap shows them as blocks. Deterministic: a pure function of the
+    matrix, equal distances being merged in the matrix's order (scipy's rule).
 
     >>> m = pd.DataFrame([[1, .1, .9], [.1, 1, .2], [.9, .2, 1]], index=list("abc"), columns=list("abc"))
     >>> cluster_order(m)
@@ -735,7 +736,9 @@ def plot_vocabulary_sizes(
     """Horizontal bars: the number of phrases of each tracker, against Symbl's 5..50 range.
 
     ``trackers``: a trackers frame (or anything :func:`trackerkit.load_trackers` accepts).
-    ``sort``: ``"size"`` (largest first, the default), ``"name"`` or None (frame order).
+    ``sort``: ``"size"`` (largest first, the default; equal sizes by name ignoring case, then
+    frame order), ``"name"`` (ignoring case; then by name, then frame order) or None (frame
+    order): total orders, whatever the sort algorithm.
     The recommended range ``limits`` is shaded, with dashed lines at both ends; bars inside
     it are blue, bars with too few phrases vermillion, with too many reddish purple.
 

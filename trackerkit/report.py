@@ -107,7 +107,10 @@ def build_report(
     """The report as one HTML string: summary, vocabulary sizes, clustered similarity heatmap,
     most similar tracker pairs, clusters of redundant trackers, near-duplicate phrases and the
     audit. ``pair_threshold`` is the similarity above which tracker pairs are listed and
-    clustered; tables are cut at ``max_rows`` rows.
+    clustered; tables are cut at ``max_rows`` rows. Each table keeps the total order of the
+    function behind it (:func:`~trackerkit.tracker_pairs`, :func:`~trackerkit.cluster_trackers`,
+    :func:`~trackerkit.similar_phrases`, :func:`~trackerkit.audit`), so what is cut depends on
+    the account only.
     """
     import matplotlib
 

@@ -1,8 +1,12 @@
-"""Real-browser fixtures: a Voila server running a notebook of ``trackerkit.explore``, and
-Debian's Chromium driven by Playwright (see the team's browser-testing recipe).
+"""Real-browser fixtures: a Voila server running a notebook of ``trackerkit.explore``, and a
+Chromium or Google Chrome driven by Playwright (see the team's browser-testing recipe).
 
-These tests FAIL (never skip) when Chromium, Playwright or Voila is missing: the widgets must be
-seen working in a browser, and a silent skip would hide that they were not.
+These tests FAIL (never skip) when the browser, Playwright or Voila is missing: the widgets must
+be seen working in a browser, and a silent skip would hide that they were not.
+
+* The browser is the first of: ``$TRACKERKIT_CHROMIUM`` (a path to the executable), then
+  ``chromium``, ``chromium-browser``, ``google-chrome``, ``google-chrome-stable`` on PATH, then
+  Debian's ``/usr/lib/chromium/chromium`` (:func:`find_chromium`).
 
 * The notebook is written into a temporary folder at test time (nbformat). Its account is the
   sample account plus one hostile tracker (:data:`XSS_NAME`, :data:`XSS_PHRASE`), so every test
@@ -17,6 +21,7 @@ seen working in a browser, and a silent skip would hide that they were not.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,7 +32,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("TRACKERKIT_CHROMIUM", "/usr/lib/chromium/chromium"))
+CHROMIUM_ON_PATH = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+DEBIAN_CHROMIUM = Path("/usr/lib/chromium/chromium")
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -67,13 +73,38 @@ trackers = load_trackers(records)"""
 APP_CELL = "app = trackerkit.explore(trackers)\napp"
 
 
+def find_chromium() -> tuple[Path | None, str]:
+    """``(executable, "")`` of the browser to drive, or ``(None, why none)``: what
+    ``$TRACKERKIT_CHROMIUM`` names (only that, when it is set), else the first of
+    :data:`CHROMIUM_ON_PATH` found on PATH, else Debian's :data:`DEBIAN_CHROMIUM`."""
+    chosen = os.environ.get("TRACKERKIT_CHROMIUM", "").strip()
+    if chosen:
+        path = Path(chosen).expanduser()
+        if path.is_file() and os.access(path, os.X_OK):
+            return path, ""
+        return None, f"TRACKERKIT_CHROMIUM={chosen!r} is not an executable file"
+    for name in CHROMIUM_ON_PATH:
+        found = shutil.which(name)
+        if found:
+            return Path(found), ""
+    if DEBIAN_CHROMIUM.is_file():
+        return DEBIAN_CHROMIUM, ""
+    return None, (
+        f"no Chromium or Google Chrome found (TRACKERKIT_CHROMIUM is not set; none of "
+        f"{', '.join(CHROMIUM_ON_PATH)} is on PATH; {DEBIAN_CHROMIUM} does not exist)"
+    )
+
+
 def install_hint() -> list[str]:
     """What is missing for the browser tests, each with how to install it (empty: nothing)."""
     problems = []
-    if not CHROMIUM.exists():
+    chromium, why = find_chromium()
+    if chromium is None:
         problems.append(
-            f"Chromium is not at {CHROMIUM}: apt-get update && apt-get install -y chromium "
-            "(Debian's build; never `playwright install`, it cannot download here)"
+            f"{why}: install Chromium or Google Chrome (Debian/Ubuntu: apt-get install chromium; "
+            "macOS: brew install --cask chromium), or set TRACKERKIT_CHROMIUM to the browser's "
+            "executable (e.g. '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', "
+            "'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe')"
         )
     for module, package in (
         ("playwright.sync_api", "playwright"),
@@ -198,7 +229,8 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        executable, _ = find_chromium()
+        chromium = p.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
         try:
             yield chromium
         finally:

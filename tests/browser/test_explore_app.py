@@ -1,4 +1,4 @@
-"""trackerkit.explore in a real browser: Voila serves the app, Playwright drives Debian's Chromium.
+"""trackerkit.explore in a real browser: Voila serves the app, Playwright drives Chromium.
 
 What only a browser shows: the widgets render, the autocompletion options reach the page, a
 slider step and typing reach the kernel and come back as new HTML, and tracker text containing

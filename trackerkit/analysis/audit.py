@@ -37,7 +37,9 @@ non_english                 info     a tracker declared (``languages``) or detec
 Columns: ``tracker_id``, ``tracker``, ``phrase`` (as written; missing for tracker-level
 rules), ``rule``, ``severity`` (``"error"``, ``"warning"`` or ``"info"``), ``detail`` (a
 sentence naming the evidence) and ``position`` (0-based, nullable Int64). Sorted by severity,
-then tracker order, then position.
+then tracker order (the order of the trackers given, or of ``select``), then position (tracker
+findings first), then rule (in the table's order), then ``detail``: a total order, so the
+findings depend on the account only.
 
 **Bounded output.** An account that repeats the same phrases in hundreds of trackers has
 millions of findings (one per phrase and partner), more than a table, a report or a widget
@@ -214,8 +216,9 @@ def audit(
     _, chosen = prepare(trackers, select)
 
     records: list[tuple[Any, ...]] = []
-    # with max_per_rule: each rule's first findings (heaps keyed by the negated output order)
-    kept: dict[str, list[tuple[tuple[int, int, int], tuple[Any, ...]]]] = {}
+    # with max_per_rule: each rule's first findings in the output order, in a heap whose top
+    # is the one that comes last
+    kept: dict[str, list[_Finding]] = {}
     found: Counter[str] = Counter()
     unchecked: list[str] = []
 
@@ -226,12 +229,12 @@ def audit(
                 records.append(record)
                 return
             found[rule] += 1
-            key = (-row, 1 if position is None else -position, -found[rule])
+            finding = _Finding((row, -1 if position is None else position, detail), record)
             heap = kept.setdefault(rule, [])
             if len(heap) < max_per_rule:
-                heapq.heappush(heap, (key, record))
-            elif max_per_rule and key > heap[0][0]:
-                heapq.heapreplace(heap, (key, record))
+                heapq.heappush(heap, finding)
+            elif max_per_rule and finding.key < heap[0].key:
+                heapq.heapreplace(heap, finding)
 
     names = [str(n) for n in chosen["name"]]
     ids = [str(i) for i in chosen["tracker_id"]]
@@ -403,7 +406,7 @@ def audit(
 
     truncated: dict[str, int] = {}
     for rule, heap in kept.items():
-        records.extend(record for _, record in sorted(heap, reverse=True))  # output order
+        records.extend(finding.record for finding in sorted(heap, reverse=True))  # output order
         more = found[rule] - len(heap)
         if more:
             truncated[rule] = more
@@ -424,19 +427,44 @@ def audit(
     out = pd.DataFrame.from_records(records, columns=[*FINDING_COLUMNS, "_row"])
     severity_rank = out["severity"].map({s: k for k, s in enumerate(SEVERITIES)}).astype("int64")
     rule_rank = out["rule"].map({r: k for k, r in enumerate(RULES)}).astype("int64")
-    position_rank = out["position"].fillna(-1).astype("int64")
+    position_rank = pd.to_numeric(out["position"]).fillna(-1).astype("int64")
+    details = out["detail"].tolist()
+    # a total order: one phrase can have several findings of one rule (near-duplicates of
+    # several phrases), told apart by their detail
     order = sorted(
         range(len(out)),
-        key=lambda k: (severity_rank.iloc[k], out["_row"].iloc[k], position_rank.iloc[k], rule_rank.iloc[k]),
+        key=lambda k: (
+            severity_rank.iloc[k],
+            out["_row"].iloc[k],
+            position_rank.iloc[k],
+            rule_rank.iloc[k],
+            details[k],
+        ),
     )
     out = out.iloc[order].drop(columns="_row").reset_index(drop=True)
+    missing_phrase = out["phrase"].isna()  # pandas < 3 turns None into the string "None"
     for c in ("tracker_id", "tracker", "phrase", "rule", "severity", "detail"):
         out[c] = out[c].astype("str")
+    out["phrase"] = out["phrase"].mask(missing_phrase)
     out["position"] = pd.array([None if pd.isna(p) else int(p) for p in out["position"]], dtype="Int64")
     out.attrs["languages"] = mix
     out.attrs["truncated"] = truncated
     out.attrs["unchecked"] = unchecked
     return out
+
+
+class _Finding:
+    """A finding in a rule's heap: ``key`` is its place in the output within the rule (tracker
+    row, position, detail); the heap's top is the finding that comes last."""
+
+    __slots__ = ("key", "record")
+
+    def __init__(self, key: tuple[int, int, str], record: tuple[Any, ...]) -> None:
+        self.key = key
+        self.record = record
+
+    def __lt__(self, other: _Finding) -> bool:
+        return self.key > other.key
 
 
 def _listed(items: Any, separator: str, total: int | None = None) -> str:
@@ -534,6 +562,7 @@ def _typos(vocabularies: list[list[str]], norms: list[list[str]], add: Any) -> N
         if ("'" in word) != ("'" in other) or ("’" in word) != ("’" in other):
             continue  # were/we're, its/it's: a contraction, not a slip
         best = suggestion.get(word)
+        # the most frequent correction; equal counts: the alphabetically first (common is sorted)
         if best is None or counts[other] > counts[best[0]]:
             suggestion[word] = (other, how)
     for row, tracker_norms in enumerate(norms):

@@ -19,6 +19,7 @@ at least ``threshold`` similar.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from trackerkit.analysis._common import Select, check_choice, check_fraction, prepare
@@ -59,10 +60,18 @@ def cluster_trackers(
     with ``size`` 1 and NaN similarities. The analyzer and TF-IDF options are
     :func:`similarity_matrix`'s.
 
-    Columns: ``cluster`` (1, 2, ... from the largest group; ties by first tracker), ``tracker_id``,
-    ``tracker``, ``size``, ``mean_similarity`` (to the other members), ``nearest`` and
-    ``nearest_similarity`` (its most similar fellow member). ``attrs["linkage"]`` holds scipy's
-    linkage matrix over ``attrs["labels"]`` (the tracker names), for a dendrogram.
+    Columns: ``cluster`` (1, 2, ... from the largest group; groups of equal size by their
+    first tracker), ``tracker_id``, ``tracker``, ``size``, ``mean_similarity`` (to the other
+    members), ``nearest`` and ``nearest_similarity`` (its most similar fellow member; among
+    equally similar ones, the first). ``attrs["linkage"]`` holds scipy's linkage matrix over
+    ``attrs["labels"]`` (the tracker names), for a dendrogram.
+
+    Order and ties: rows are sorted by ``cluster``, then tracker order (the order of
+    ``trackers``, or of ``select`` when given); "first" above means first in that order. The
+    tree itself is built over the trackers sorted by id, so equal distances merge the same
+    way whatever the order of the trackers: shuffling them gives the same groups and
+    similarities, only the numbering of equal-size groups and the pick among equally near
+    trackers follow the order.
 
         >>> groups = cluster_trackers("sample")
         >>> sorted(groups.loc[groups["cluster"] == 1, "tracker"])
@@ -98,7 +107,15 @@ def cluster_trackers(
         ).to_numpy()
         distance = np.clip(1.0 - similarity, 0.0, 1.0)
         np.fill_diagonal(distance, 0.0)
-        linkage = scipy_linkage(squareform(distance, checks=False), method=method)
+        # Equal distances merge in input order, and with average or complete linkage the merge
+        # order can change the groups: build the tree over the trackers sorted by id, then
+        # name its leaves by their rows again, so the groups depend on the trackers only.
+        canonical = np.asarray(sorted(range(n), key=lambda r: ids[r]), dtype=np.int64)
+        linkage = scipy_linkage(
+            squareform(distance[np.ix_(canonical, canonical)], checks=False), method=method
+        )
+        leaves = linkage[:, :2] < n
+        linkage[:, :2][leaves] = canonical[linkage[:, :2][leaves].astype(np.int64)]
         labels = fcluster(linkage, t=1.0 - threshold + 1e-12, criterion="distance")
     sizes = np.bincount(labels)
     # number clusters from the largest, ties by their first tracker
@@ -113,8 +130,9 @@ def cluster_trackers(
             continue
         if len(others):
             sims = similarity[row, others]
-            best = int(others[np.argmax(sims)])
-            mean, nearest, nearest_sim = float(sims.mean()), names[best], float(sims.max())
+            best = int(others[np.argmax(sims)])  # the first of equals, in tracker order
+            # fsum: exactly rounded, so the mean does not depend on the members' order
+            mean, nearest, nearest_sim = math.fsum(sims) / len(sims), names[best], float(sims.max())
         else:
             mean, nearest, nearest_sim = float("nan"), None, float("nan")
         records.append(

@@ -59,8 +59,12 @@ class TrackerMatcher(BaseEstimator):
     """Predict the tracker a text would most likely trigger (see the module docs).
 
     Parameters: ``C`` (the SVM's regularisation, default 1.0), ``word_ngrams`` ((1, 2)),
-    ``char_ngrams`` ((2, 5)). After :meth:`fit`: ``classes_`` (tracker ids),
+    ``char_ngrams`` ((2, 5)). After :meth:`fit`: ``classes_`` (tracker ids, in tracker order),
     ``tracker_names_``, ``n_phrases_``.
+
+    Determinism: the SVM's solver shuffles with a fixed seed, so fitting the same trackers
+    twice gives the same model; every ranking breaks equal scores by tracker order (the order
+    of ``classes_``), and :meth:`predict` picks the first of equal best scores likewise.
     """
 
     def __init__(
@@ -144,14 +148,15 @@ class TrackerMatcher(BaseEstimator):
         self._features_by_term = features.T.tocsr()
         self._phrases = written
         self.n_phrases_ = len(phrases)
-        self._svm = LinearSVC(C=self.C).fit(features, self._y)
+        # dual="auto" is scikit-learn >= 1.5's default; said explicitly, 1.4 solves the same way.
+        self._svm = LinearSVC(C=self.C, dual="auto", random_state=0).fit(features, self._y)
         return self
 
     def _fit_arrays(self, phrases: list[str], y: np.ndarray) -> TrackerMatcher:
         """Fit on normalized phrases and integer labels (what :func:`confusion` needs per fold)."""
         from sklearn.svm import LinearSVC
 
-        self._svm = LinearSVC(C=self.C).fit(self._features(phrases, fit=True), y)
+        self._svm = LinearSVC(C=self.C, dual="auto", random_state=0).fit(self._features(phrases, fit=True), y)
         return self
 
     def _check_fitted(self) -> None:
@@ -205,6 +210,10 @@ class TrackerMatcher(BaseEstimator):
         ``evidence`` phrases of that tracker closest to the text, as written) and
         ``evidence_scores`` (their cosine similarity to the text).
 
+        Both orders are total: trackers by ``score`` descending, then tracker order (the order
+        of ``classes_``); evidence by cosine descending, then the phrase's position in its
+        tracker.
+
             >>> account = [
             ...     {"id": "1", "name": "Refund", "vocabulary": ["i want a refund", "refund please"]},
             ...     {"id": "2", "name": "Greeting", "vocabulary": ["hello there", "good morning"]},
@@ -223,13 +232,14 @@ class TrackerMatcher(BaseEstimator):
         self._check_fitted()
         query = self._features([normalize_phrase(text)])
         scores = self._scores(query)[0]
-        order = np.argsort(-scores, kind="stable")[:k]
-        # cosine to every phrase through the query's few features only (rows of the transpose)
-        closeness = np.asarray(query.data @ self._features_by_term[query.indices].toarray()).ravel()
+        order = np.lexsort((np.arange(len(scores)), -scores))[:k]  # score, then tracker order
+        # cosine to every phrase through the query's few features only (rows of the transpose);
+        # a sparse product, not BLAS: equal phrases get bit-equal cosines on any CPU
+        closeness = (query @ self._features_by_term).toarray().ravel()
         records = []
         for rank, c in enumerate(order, start=1):
-            mine = np.flatnonzero(self._y == c)
-            best = mine[np.argsort(-closeness[mine], kind="stable")[:evidence]]
+            mine = np.flatnonzero(self._y == c)  # the tracker's phrases, by position
+            best = mine[np.lexsort((mine, -closeness[mine]))[:evidence]]
             records.append(
                 (
                     rank,
@@ -265,6 +275,8 @@ def confusion(
     one fit per phrase: small accounts only); the default ``folds=10`` leaves it out with a
     tenth of the others (shuffled with ``random_state``), ten fits in all. Only trackers with
     phrases appear. ``attrs["accuracy"]`` is the share of phrases matched to their own tracker.
+    Rows and columns follow tracker order; a phrase whose best scores tie goes to the first of
+    those trackers in that order.
 
         >>> account = [
         ...     {"id": "1", "name": "Refund", "vocabulary": ["a refund", "refund please", "refund it"]},

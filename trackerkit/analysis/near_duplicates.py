@@ -30,8 +30,12 @@ n-grams), so the edit similarity is what makes ``my pasword isn't working anymor
   verifies candidates; phrases too short for the filter are compared exhaustively.
 
 ``top_n`` then keeps, for each distinct phrase, its ``top_n`` best partners (a pair is kept when
-either side keeps it; ties go to the alphabetically first partner); exact duplicates are always
-reported.
+either side keeps it; ties go to the alphabetically first partner, by normalized phrase); exact
+duplicates are always reported.
+
+**Determinism.** Phrases are indexed in sorted order, so the scores are bit-identical whatever
+the order of the trackers, and which pairs ``top_n`` keeps does not depend on it either. The
+rows come in a total order (see :func:`similar_phrases`).
 
 **How big it gets.** A low threshold with ``top_n=None``, or an account that repeats the same
 phrases in many trackers, can make the result quadratic in the number of phrases. The searches
@@ -137,8 +141,10 @@ class PhraseSpace:
 
     @classmethod
     def of(cls, vocab: pd.DataFrame) -> PhraseSpace:
-        """The space of a vocabulary frame's distinct non-empty normalized phrases."""
-        return cls([p for p in dict.fromkeys(vocab["phrase_norm"]) if p])
+        """The space of a vocabulary frame's distinct non-empty normalized phrases, sorted: the
+        n-gram columns, and so every floating-point sum, do not depend on the order of the
+        trackers, and equal phrases score exactly alike."""
+        return cls(sorted({p for p in vocab["phrase_norm"] if p}))
 
     def scores(self, rows_a: np.ndarray, rows_b: np.ndarray, max_edits: int) -> dict[str, np.ndarray]:
         """Dense ``cosine``, ``edits``, ``edit_similarity`` and ``score`` matrices (a x b)."""
@@ -185,6 +191,25 @@ def _char_signatures(histogram: np.ndarray) -> np.ndarray:
     return once | (twice << np.uint64(histogram.shape[1]))
 
 
+def _popcount(words: np.ndarray) -> np.ndarray:
+    """The number of set bits of each uint64 (``np.bitwise_count`` is numpy >= 2 only)."""
+    import numpy as np
+
+    return np.bitwise_count(words) if hasattr(np, "bitwise_count") else _popcount_swar(words)
+
+
+def _popcount_swar(words: np.ndarray) -> np.ndarray:
+    """:func:`_popcount` for numpy 1.x: bit counts of 2, 4, 8 bits side by side, then the bytes
+    summed by one multiplication (uint64 arithmetic wraps)."""
+    import numpy as np
+
+    m1, m2, m4 = np.uint64(0x5555555555555555), np.uint64(0x3333333333333333), np.uint64(0x0F0F0F0F0F0F0F0F)
+    x = words - ((words >> np.uint64(1)) & m1)
+    x = (x & m2) + ((x >> np.uint64(2)) & m2)
+    x = (x + (x >> np.uint64(4))) & m4
+    return ((x * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.uint8)
+
+
 def _rowwise_dot(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray, batch: int = 200_000) -> np.ndarray:
     """``X[i[k]] . X[j[k]]`` for every k."""
     import numpy as np
@@ -205,6 +230,10 @@ def _osa(strings: list[str], i: np.ndarray, j: np.ndarray, cutoff: int | None = 
 
     if len(i) == 0:
         return np.zeros(0, dtype=np.int64)
+    if not hasattr(process, "cpdist"):  # rapidfuzz < 3.8: one call per pair, same distances
+        pairs = zip(i.tolist(), j.tolist())
+        distances = (OSA.distance(strings[a], strings[b], score_cutoff=cutoff) for a, b in pairs)
+        return np.fromiter(distances, dtype=np.int64, count=len(i))
     workers = -1 if len(i) > 20_000 else 1  # threads only pay off on big batches
     return process.cpdist(
         [strings[k] for k in i],
@@ -409,7 +438,7 @@ def _edit_pairs(
         i, j, allowed = i[ok], j[ok], allowed[ok]
         # Which letters occur (hashed to 64 bits): an edit adds or removes at most one letter
         # kind and a substitution both, so sets d edits apart differ in at most 2d bits.
-        ok = np.bitwise_count(signature[i] ^ signature[j]) <= 2 * allowed
+        ok = _popcount(signature[i] ^ signature[j]) <= 2 * allowed
         i, j, allowed = i[ok], j[ok], allowed[ok]
         # Letter histograms (hashed to 32 bins) differ by at most 2 per edit in L1: a cheap
         # filter against phrases that share a rare 3-gram and little else.
@@ -591,7 +620,9 @@ def similar_phrases(
     different trackers), ``"within"`` (pairs inside one tracker) or ``"all"``.
 
     One row per pair of phrase occurrences, ``a`` being the earlier one (tracker order, then
-    position). Columns: ``tracker_id_a``, ``tracker_a``, ``position_a``, ``phrase_a`` (as
+    position; tracker order is the order of ``trackers``, or of ``select`` when given). Rows
+    are in a total order: ``score`` descending, then ``a`` (tracker order, then position),
+    then ``b`` likewise. Columns: ``tracker_id_a``, ``tracker_a``, ``position_a``, ``phrase_a`` (as
     written), the same four for ``b``, ``score``, ``cosine``, ``edit_similarity``, ``edits``
     (OSA distance between the normalized phrases) and ``kind``: ``"exact"`` (identical as
     written), ``"normalized"`` (identical after normalization) or ``"near"``.
@@ -730,6 +761,7 @@ def similar_phrases(
     parts = {k: v[keep] for k, v in parts.items()}
     if len(a) == 0:
         return _empty_pairs()
+    # score, then a, then b (occurrence numbers: tracker order, then position): a total order
     order = np.lexsort((b, a, -parts["score"]))
     a, b = a[order], b[order]
     parts = {k: v[order] for k, v in parts.items()}

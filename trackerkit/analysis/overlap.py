@@ -89,7 +89,8 @@ def overlap_matrix(
 def shared_phrases(trackers: Any, a: str | int, b: str | int) -> pd.DataFrame:
     """The phrases trackers ``a`` and ``b`` (names or ids) share, as each side wrote them.
 
-    One row per shared normalized phrase, in ``a``'s order. Columns: ``phrase_norm``,
+    One row per shared normalized phrase, in ``a``'s order (by ``position_a``, which is unique:
+    a total order). Columns: ``phrase_norm``,
     ``phrase_a``, ``phrase_b`` (as written), ``position_a``, ``position_b`` (0-based index in
     each vocabulary; the first occurrence when a tracker lists a phrase twice).
 

@@ -111,16 +111,19 @@ class TrackerVectors:
         if n == 0:
             self.matrix = sp.csr_matrix((0, 0), dtype=np.float64)
             return
-        # distinct normalized phrases, and how often each tracker lists each
+        # distinct normalized phrases, and how often each tracker lists each. Sorted, so the term
+        # columns, and with them the order of every floating-point sum, do not depend on the
+        # order of the trackers: shuffled trackers get bit-identical scores, and trackers with
+        # the same phrases tie exactly (then the documented tie-breakers decide).
         norms = [[normalize_phrase(p) for p in vocabulary] for vocabulary in frame["vocabulary"]]
-        index: dict[str, int] = {}
+        distinct = sorted({norm for tracker_norms in norms for norm in tracker_norms if norm})
+        index = {norm: k for k, norm in enumerate(distinct)}
         rows, cols = [], []
         for row, tracker_norms in enumerate(norms):
             for norm in tracker_norms:
                 if norm:
                     rows.append(row)
-                    cols.append(index.setdefault(norm, len(index)))
-        distinct = list(index)
+                    cols.append(index[norm])
         incidence = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(distinct)))
         simple = set(weighting) <= _TRANSFORMER
         try:
@@ -138,6 +141,7 @@ class TrackerVectors:
                 self._terms = counter.get_feature_names_out()
             if counts is not None:
                 tracker_counts = sp.csr_matrix(incidence @ counts, dtype=np.float64)
+                tracker_counts.sort_indices()  # row norms summed in column order, whatever the phrase order
                 if tracker_counts.nnz == 0:
                     raise ValueError("empty vocabulary; no term in any phrase")
                 self.matrix = sp.csr_matrix(TfidfTransformer(**weighting).fit_transform(tracker_counts))
@@ -145,8 +149,10 @@ class TrackerVectors:
                 analyse = TfidfVectorizer(
                     analyzer=analyzer, ngram_range=ngram_range, **analysis
                 ).build_analyzer()
+                # terms sorted: the same bag of terms is the same vector, bit for bit
                 documents = [
-                    [t for norm in tracker_norms if norm for t in analyse(norm)] for tracker_norms in norms
+                    sorted(t for norm in tracker_norms if norm for t in analyse(norm))
+                    for tracker_norms in norms
                 ]
                 vectorizer = TfidfVectorizer(analyzer=_identity, **weighting)
                 self.matrix = sp.csr_matrix(vectorizer.fit_transform(documents), dtype=np.float64)
@@ -231,7 +237,11 @@ def tracker_pairs(
     ``score``. A symmetric matrix gives each unordered pair once (``a`` before ``b`` in the
     matrix's order); an asymmetric one (``"containment"``) gives both directions, ``a`` being
     the row. The diagonal is left out. ``threshold`` keeps scores at or above it; ``top`` keeps
-    the first ``top`` pairs. Ties keep the matrix's order.
+    the first ``top`` pairs.
+
+    The order is total: ``score`` descending, then the matrix position of ``tracker_a``, then
+    that of ``tracker_b`` (for a matrix of :func:`similarity_matrix`, the account order, or
+    the ``select`` order). It depends on the matrix only, never on the sort algorithm.
 
         >>> import trackerkit
         >>> m = trackerkit.overlap_matrix(
@@ -266,7 +276,7 @@ def tracker_pairs(
     scores = values[rows, cols]
     keep = np.ones(len(scores), dtype=bool) if threshold is None else scores >= threshold
     rows, cols, scores = rows[keep], cols[keep], scores[keep]
-    order = np.argsort(-scores, kind="stable")[:top]
+    order = np.lexsort((cols, rows, -scores))[:top]  # score, then matrix position: a total order
     labels = np.asarray(matrix.index, dtype=object)
     out = pd.DataFrame(
         {"tracker_a": labels[rows[order]], "tracker_b": labels[cols[order]], "score": scores[order]}
@@ -293,9 +303,14 @@ def most_similar(
     :func:`similarity_matrix` with the same analyzer and options), ``n_shared`` (phrases equal
     after normalization), ``shared_phrases`` (list of those normalized phrases) and
     ``shared_terms`` (list of up to ``n_terms`` *words* the two trackers share, strongest
-    first by their word TF-IDF product, so the evidence reads well whatever the analyzer).
-    ``select`` restricts the candidates; ties keep tracker order; neighbours scoring 0 are left
-    out, so fewer than ``k`` rows may come back (none for a one-tracker account).
+    first by their word TF-IDF product, so the evidence reads well whatever the analyzer;
+    equal products in alphabetical order). ``select`` restricts the candidates; neighbours
+    scoring 0 are left out, so fewer than ``k`` rows may come back (none for a one-tracker
+    account).
+
+    The ranking is a total order: ``score`` descending, then tracker order (the position of the
+    tracker in ``trackers``, or in ``select`` when given). Trackers with the same phrases score
+    exactly alike, so among them (and at the ``k`` cut) the earlier tracker comes first.
 
         >>> account = [
         ...     {"id": "1", "name": "Refund", "vocabulary": ["i want a refund", "refund my money"]},
@@ -319,7 +334,8 @@ def most_similar(
     if len(candidates) == 0:
         return _typed_neighbours(pd.DataFrame({c: [] for c in columns}))
     scores = vectors.cosine(np.asarray([row]), candidates)[0]
-    order = [o for o in np.argsort(-scores, kind="stable") if scores[o] > 0][:k]
+    # score, then tracker order (the candidates are in it): a total order
+    order = [o for o in np.lexsort((np.arange(len(scores)), -scores)) if scores[o] > 0][:k]
     try:
         words = (
             vectors if analyzer == "word" and not tfidf_options else TrackerVectors(frame, "word", None, {})
@@ -335,7 +351,8 @@ def most_similar(
         terms: list[str] = []
         if words is not None and n_terms:
             contribution = words.matrix[row].multiply(words.matrix[other]).tocoo()
-            strongest = np.argsort(-contribution.data, kind="stable")[:n_terms]
+            # strongest first, ties alphabetical (word columns are in alphabetical order)
+            strongest = np.lexsort((contribution.col, -contribution.data))[:n_terms]
             terms = words.term_names(contribution.col[strongest])
         records.append(
             (
@@ -378,7 +395,9 @@ def compare_trackers(
 
     Columns: ``status``, ``phrase_a``, ``phrase_b`` (as written, empty string where there is
     none), ``position_a``, ``position_b`` (nullable Int64), ``score``. Rows are ordered by
-    status in the order above, then by position.
+    status in the order above, then by ``position_a``, then ``position_b`` (a total order:
+    each phrase appears once). Near-duplicate pairs are chosen best score first, equal scores
+    by position in ``a``, then in ``b``.
 
         >>> account = [
         ...     {"id": "1", "name": "A", "vocabulary": ["send me the invoice", "hello", "refund"]},

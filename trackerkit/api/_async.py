@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
 from collections.abc import Iterable
 from typing import Any, Literal, overload
 
@@ -27,9 +28,10 @@ from trackerkit.api._base import BaseClient, scrub_errors
 from trackerkit.api._protocol import (
     LIST_PATH,
     Batch,
+    BodyDecoder,
+    CallBudget,
     FoundTrackers,
     Paginator,
-    body_too_large,
     check_missing_mode,
     complete_response,
     normalize_id,
@@ -49,6 +51,8 @@ class AsyncSymblClient(BaseClient):
     """The asynchronous twin of :class:`SymblClient`: same options, every method awaited.
 
     ``transport=`` takes an httpx async transport, ``http_client=`` an ``httpx.AsyncClient``.
+    The call's ``deadline`` is enforced by cancellation (``anyio.fail_after``), whatever the
+    transport; a ``get_trackers`` batch is one call.
     """
 
     _http: httpx.AsyncClient
@@ -89,13 +93,7 @@ class AsyncSymblClient(BaseClient):
     @scrub_errors
     async def get_tracker(self, tracker_id: str | int) -> Tracker:
         """One tracker by id; :class:`TrackerNotFoundError` (404) if there is none."""
-        tid = normalize_id(tracker_id)
-        try:
-            payload, response = await self._get(tracker_path(tid, self.id_route), None)
-        except TrackerNotFoundError as exc:
-            exc.keys = [tid]
-            raise
-        return self._endpoint.parse_one(payload, tid, response)
+        return await self._get_one(normalize_id(tracker_id), self._new_budget())
 
     @overload
     async def get_trackers(
@@ -134,13 +132,14 @@ class AsyncSymblClient(BaseClient):
         bar = progress_bar(len(batch.ids), progress)
         limiter = anyio.CapacityLimiter(concurrency)
         failures: list[Exception] = []
+        budget = self._new_budget()  # one deadline for the batch
 
         async def fetch(tid: str, group: anyio.abc.TaskGroup) -> None:
             async with limiter:
                 if failures:
                     return
                 try:
-                    tracker: Tracker | None = await self.get_tracker(tid)
+                    tracker: Tracker | None = await self._get_one(tid, budget)
                 except TrackerNotFoundError as exc:
                     if exc.status != 404:
                         failures.append(exc)
@@ -170,32 +169,43 @@ class AsyncSymblClient(BaseClient):
     # -- plumbing --------------------------------------------------------------------------
 
     async def _list(self, params: dict[str, Any]) -> list[Tracker]:
-        pager = Paginator(LIST_PATH, params, base_url=self.base_url)
+        budget = self._new_budget()  # one deadline and size budget for all pages
+        pager = Paginator(LIST_PATH, params, base_url=self.base_url, secrets=self._secrets())
         while (call := pager.next_call()) is not None:
-            payload, _ = await self._get(*call)
+            payload, _ = await self._get(*call, budget)
             pager.feed(payload)
         return pager.result()
 
-    async def _get(self, path: str, params: dict[str, Any] | None) -> tuple[Any, httpx.Response]:
-        token = await self._token()
+    async def _get_one(self, tid: str, budget: CallBudget) -> Tracker:
         try:
-            return await self._get_retried(path, params, token)
+            payload, response = await self._get(tracker_path(tid, self.id_route), None, budget)
+        except TrackerNotFoundError as exc:
+            exc.keys = [tid]
+            raise
+        return self._endpoint.parse_one(payload, tid, response)
+
+    async def _get(
+        self, path: str, params: dict[str, Any] | None, budget: CallBudget
+    ) -> tuple[Any, httpx.Response]:
+        token = await self._token(budget)
+        try:
+            return await self._get_retried(path, params, token, budget)
         except AuthenticationError as exc:
             if exc.status != 401 or not self._tokens.invalidate(token):
                 raise
             logger.info("401 for GET %s: generating a new token, then trying once more", path)
-        return await self._get_retried(path, params, await self._token())
+        return await self._get_retried(path, params, await self._token(budget), budget)
 
     async def _get_retried(
-        self, path: str, params: dict[str, Any] | None, token: str
+        self, path: str, params: dict[str, Any] | None, token: str, budget: CallBudget
     ) -> tuple[Any, httpx.Response]:
-        async for attempt in self.retry_policy.async_retrying():
+        async for attempt in self.retry_policy.async_retrying(budget, self._redact):
             with attempt:
-                response = await self._send(self._endpoint.get_request(path, params, token))
-                return self._endpoint.read_json(response, self._secrets()), response
+                response = await self._send(self._endpoint.get_request(path, params, token), budget)
+                return self._endpoint.read_json(response, self._secrets(), budget), response
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
-    async def _token(self) -> str:
+    async def _token(self, budget: CallBudget) -> str:
         token = self._tokens.current()
         if token is not None:
             return token
@@ -203,29 +213,55 @@ class AsyncSymblClient(BaseClient):
             token = self._tokens.current()
             if token is None:
                 request = self._tokens.exchange_request(self._endpoint)
-                token = self._tokens.accept(await self._send(request), self._endpoint)
+                token = self._tokens.accept(await self._send(request, budget), self._endpoint, budget)
             return token
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
+    async def _send(self, request: httpx.Request, budget: CallBudget) -> httpx.Response:
+        remaining = budget.remaining()
+        if remaining <= 0:
+            raise budget.deadline_error(request)
+        request.extensions["timeout"] = budget.timeout(self._http.timeout)  # (an http_client's own)
         started = time.perf_counter()
+        failure: Exception | None = None
+        scope: anyio.CancelScope | None = None
         try:
-            # Streamed, so a hostile or broken server cannot make us hold an unbounded body.
-            response = await self._http.send(request, stream=True)
-            try:
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > self.max_body_bytes:
-                        raise body_too_large(request, self.max_body_bytes)
-                    chunks.append(chunk)
-            finally:
-                await response.aclose()
+            # Cancelled when the deadline passes, whatever the server does meanwhile (trickled
+            # headers or body, ``100 Continue`` forever).
+            with anyio.fail_after(remaining) as scope:
+                # Streamed and decoded here, so a hostile server cannot make us hold an
+                # unbounded body, however it is compressed.
+                response = await self._http.send(request, stream=True)
+                try:
+                    if response.is_stream_consumed:  # an in-process transport's ready answer
+                        decoder = BodyDecoder(request, None, self.max_body_bytes)
+                        decoder.feed(response.content)
+                    else:
+                        encoding = response.headers.get("content-encoding")
+                        decoder = BodyDecoder(request, encoding, self.max_body_bytes)
+                        async for chunk in response.aiter_raw():
+                            decoder.feed(chunk)
+                    body = decoder.finish()
+                finally:
+                    with anyio.CancelScope(shield=True):  # release the connection even when cut off
+                        await response.aclose()
+        except TimeoutError as exc:  # from fail_after; any other is a network timeout
+            expired = (scope is not None and scope.cancel_called) or budget.remaining() <= 0
+            failure = (
+                budget.deadline_error(request) if expired else transport_error(exc, request, self._secrets())
+            )
         except httpx.TransportError as exc:
+            # Facts copied into our error, raised below: the httpx error (and its request,
+            # whose headers hold the token) does not ride along as __cause__ or __context__.
             logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
-            raise transport_error(exc, request) from exc
-        except httpx.DecodingError as exc:
-            raise ResponseFormatError(f"{request.method} {request.url}: undecodable body ({exc})") from exc
-        response = complete_response(response, b"".join(chunks))
+            expired = budget.remaining() <= 0
+            failure = (
+                budget.deadline_error(request) if expired else transport_error(exc, request, self._secrets())
+            )
+        except zlib.error as exc:
+            failure = ResponseFormatError(f"{request.method} {request.url}: undecodable body ({exc})")
+        if failure is not None:
+            raise failure
+        budget.take_body_bytes(len(body), request)
+        response = complete_response(response, body)
         self._log_response(request, response, started)
         return response

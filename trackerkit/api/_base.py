@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 import httpx
 
 from trackerkit.api._auth import Credentials, TokenCache, find_credentials
-from trackerkit.api._protocol import DEFAULT_BASE_URL, Endpoint, IdRoute, is_loopback, redact
+from trackerkit.api._protocol import DEFAULT_BASE_URL, CallBudget, Endpoint, IdRoute, is_loopback
+from trackerkit.api._redact import redact
 from trackerkit.api._retry import RetryPolicy
+from trackerkit.errors import TrackerkitError
 
 logger = logging.getLogger("trackerkit.api")
 
@@ -27,18 +29,32 @@ def scrub_errors(method: F) -> F:
 
     Messages quote what servers send, and a server may echo what it was sent: rather than trust
     every place that builds a message, the public methods clean whatever comes out of them.
+    Chained exceptions that are not trackerkit's (an httpx error holds the request, and with it
+    the Authorization header) are cut off the chain; the facts are in our message already.
     """
 
     def scrub(client: BaseClient, exc: BaseException) -> None:
         secrets = client._secrets()
         seen: set[int] = set()
-        current: BaseException | None = exc
-        while current is not None and id(current) not in seen:
+        pending: list[BaseException] = [exc]
+        while pending:
+            current = pending.pop()
+            if id(current) in seen:
+                continue
             seen.add(id(current))
             current.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in current.args)
-            if isinstance(getattr(current, "server_message", None), str):
-                current.server_message = redact(current.server_message, secrets)  # type: ignore[attr-defined]
-            current = current.__cause__ or current.__context__
+            for name in ("server_message", "url"):
+                if isinstance(getattr(current, name, None), str):
+                    setattr(current, name, redact(getattr(current, name), secrets))
+            notes = getattr(current, "__notes__", None)
+            if isinstance(notes, list):
+                notes[:] = [redact(n, secrets) if isinstance(n, str) else n for n in notes]
+            if current.__cause__ is not None and not isinstance(current.__cause__, TrackerkitError):
+                current.__cause__ = None
+                current.__suppress_context__ = True
+            if current.__context__ is not None and not isinstance(current.__context__, TrackerkitError):
+                current.__context__ = None
+            pending += [e for e in (current.__cause__, current.__context__) if e is not None]
 
     if inspect.iscoroutinefunction(method):
 
@@ -66,8 +82,15 @@ def scrub_errors(method: F) -> F:
 class BaseClient:
     """Configuration common to :class:`SymblClient` and :class:`AsyncSymblClient`."""
 
-    #: a response body larger than this is refused unread (64 MiB; a 500-tracker account is ~3 MB)
+    #: a response body larger than this (decoded) is refused unread (64 MiB; a 500-tracker
+    #: account is ~3 MB)
     max_body_bytes: int = 64 * 1024 * 1024
+    #: JSON values (containers and their elements) all responses of one call may hold; a
+    #: 500-tracker account has ~40,000. Bounds what parsing builds: 64 MiB of ``[{}, {}, ...]``
+    #: would otherwise become ~2 GB of Python objects.
+    max_json_values: int = 2_000_000
+    #: how deeply a response's JSON may nest (a trackers payload needs about 4)
+    max_json_depth: int = 64
 
     def __init__(
         self,
@@ -83,6 +106,7 @@ class BaseClient:
         backoff_max: float = 8.0,
         retry_after_cap: float = 30.0,
         deadline: float = 120.0,
+        max_total_bytes: int = 256 * 1024 * 1024,
         id_route: IdRoute = "legacy",
         transport: Any = None,
         http_client: Any = None,
@@ -104,6 +128,9 @@ class BaseClient:
             deadline=deadline,
         )
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        if not isinstance(max_total_bytes, int) or isinstance(max_total_bytes, bool) or max_total_bytes < 1:
+            raise ValueError(f"max_total_bytes must be a positive int, got {max_total_bytes!r}")
+        self.max_total_bytes = max_total_bytes
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http(transport)
         self._token_lock = self._new_lock()
@@ -131,6 +158,20 @@ class BaseClient:
 
     def _secrets(self) -> list[str | None]:
         return self._tokens.secrets()
+
+    def _redact(self, text: str) -> str:
+        """``text`` without any rendering of this client's token or secret (logs, messages)."""
+        return redact(text, self._secrets())
+
+    def _new_budget(self, cancel: Any = None) -> CallBudget:
+        """What one public call may spend: the deadline starts now."""
+        return CallBudget(
+            deadline=self.retry_policy.deadline,
+            max_total_bytes=self.max_total_bytes,
+            max_json_values=self.max_json_values,
+            max_json_depth=self.max_json_depth,
+            cancel=cancel,
+        )
 
     def _log_response(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
         logger.debug(

@@ -12,22 +12,26 @@ Only the sending lives here; URLs, parsing, errors, retry rules and pagination c
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
+import zlib
 from collections.abc import Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Any, Literal, overload
 
+import httpcore
 import httpx
 
 from trackerkit.api._base import BaseClient, scrub_errors
 from trackerkit.api._protocol import (
     LIST_PATH,
     Batch,
+    BodyDecoder,
+    CallBudget,
     FoundTrackers,
     Paginator,
-    body_too_large,
     check_missing_mode,
     complete_response,
     normalize_id,
@@ -49,15 +53,27 @@ class SymblClient(BaseClient):
     Credentials: ``token=``, or ``app_id=`` + ``app_secret=``, or the environment / a
     ``symbl.conf`` (see :func:`trackerkit.api.find_credentials`). ``transport=`` (an httpx
     transport, e.g. :meth:`SymblEmulator.transport`) or ``http_client=`` (an ``httpx.Client``
-    you own) replace the network. ``max_retries``, ``backoff_base``, ``backoff_max``,
-    ``retry_after_cap`` and ``deadline`` bound retries of failed GETs; ``id_route="plural"``
-    uses ``/v1/manage/trackers/{id}`` instead of the documented ``/v1/manage/tracker/{id}``.
+    you own) replace the network. ``max_retries``, ``backoff_base``, ``backoff_max`` and
+    ``retry_after_cap`` bound retries of failed GETs; ``id_route="plural"`` uses
+    ``/v1/manage/trackers/{id}`` instead of the documented ``/v1/manage/tracker/{id}``.
+
+    Every call is bounded: ``deadline`` (seconds, default 120) covers connecting, reading and
+    retrying, however slowly a server trickles its answer (:class:`DeadlineExceededError`);
+    ``timeout`` bounds each network step within it. A ``get_trackers`` batch is one call.
+    Responses are bounded too: ``max_body_bytes`` each (decoded), ``max_total_bytes`` for all
+    responses of a call together (the pages of a listing), ``max_json_values`` and
+    ``max_json_depth`` for what their JSON may hold; past a limit, a
+    :class:`ResponseFormatError` names it. (With an ``http_client`` of your own, the deadline
+    is checked between reads rather than inside each one: a server trickling headers can then
+    outlast it.)
     """
 
     _http: httpx.Client
 
     def _new_http(self, transport: httpx.BaseTransport | None) -> httpx.Client:
-        return httpx.Client(**self._http_options(transport))
+        client = httpx.Client(**self._http_options(transport))
+        _bound_socket_io_by_deadline(client)
+        return client
 
     def _new_lock(self) -> threading.Lock:
         return threading.Lock()
@@ -92,13 +108,7 @@ class SymblClient(BaseClient):
     @scrub_errors
     def get_tracker(self, tracker_id: str | int) -> Tracker:
         """One tracker by id; :class:`TrackerNotFoundError` (404) if there is none."""
-        tid = normalize_id(tracker_id)
-        try:
-            payload, response = self._get(tracker_path(tid, self.id_route), None)
-        except TrackerNotFoundError as exc:
-            exc.keys = [tid]
-            raise
-        return self._endpoint.parse_one(payload, tid, response)
+        return self._get_one(normalize_id(tracker_id), self._new_budget())
 
     @overload
     def get_trackers(
@@ -135,19 +145,24 @@ class SymblClient(BaseClient):
         lists all of them (``.keys``); ``missing="return"`` returns
         ``FoundTrackers(trackers, missing)`` instead. Duplicate ids are fetched once. A progress
         bar (tqdm.auto) appears when the run lasts over half a second, unless ``progress=False``.
+
+        The first error, or Ctrl-C, ends the batch at once: queued ids are dropped and requests
+        in flight are not retried. After Ctrl-C the call does not wait for them either: the
+        ``KeyboardInterrupt`` goes up right away, and a warning says how far the batch got.
         """
         check_missing_mode(missing)
         batch = Batch.of(ids, concurrency)
         if not batch.ids:
             return batch.finish(missing)
         bar = progress_bar(len(batch.ids), progress)
-        stop = threading.Event()
+        stop = threading.Event()  # set on the first failure or Ctrl-C: the whole batch ends
+        budget = self._new_budget(cancel=stop)  # one deadline for the batch
 
         def fetch(tid: str) -> None:
             if stop.is_set():  # an earlier failure ends the run; don't start new requests
                 return
             try:
-                batch.record(tid, self.get_tracker(tid))
+                batch.record(tid, self._get_one(tid, budget))
             except TrackerNotFoundError as exc:
                 if exc.status != 404:
                     stop.set()
@@ -162,16 +177,31 @@ class SymblClient(BaseClient):
         pool = ThreadPoolExecutor(
             max_workers=min(concurrency, len(batch.ids)), thread_name_prefix="trackerkit"
         )
+        futures: list[Future] = []
+        interrupted = False
         try:
-            futures: list[Future] = [pool.submit(fetch, tid) for tid in batch.ids]
+            futures = [pool.submit(fetch, tid) for tid in batch.ids]
             wait(futures, return_when=FIRST_EXCEPTION)
             failed = next((f for f in futures if f.done() and f.exception() is not None), None)
             if failed is not None:
                 raise failed.exception()  # type: ignore[misc]
+        except BaseException as exc:
+            interrupted = not isinstance(exc, Exception)  # KeyboardInterrupt, SystemExit
+            raise
         finally:
-            # On an error or Ctrl-C, queued ids are dropped; only requests in flight finish.
+            # Queued ids are dropped; requests in flight stop retrying (``stop`` cancels them).
             stop.set()
-            pool.shutdown(wait=True, cancel_futures=True)
+            if interrupted:
+                in_flight = sum(1 for f in futures if f.running())
+                logger.warning(
+                    "get_trackers interrupted: %d of %d trackers fetched; %d requests in flight "
+                    "abandoned (not retried)",
+                    sum(1 for t in batch.results.values() if t is not None),
+                    len(batch.ids),
+                    in_flight,
+                )
+            # After Ctrl-C, don't wait for requests in flight: the user asked to stop now.
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
             if bar is not None:
                 bar.close()
         return batch.finish(missing)
@@ -179,32 +209,43 @@ class SymblClient(BaseClient):
     # -- plumbing --------------------------------------------------------------------------
 
     def _list(self, params: dict[str, Any]) -> list[Tracker]:
-        pager = Paginator(LIST_PATH, params, base_url=self.base_url)
+        budget = self._new_budget()  # one deadline and size budget for all pages
+        pager = Paginator(LIST_PATH, params, base_url=self.base_url, secrets=self._secrets())
         while (call := pager.next_call()) is not None:
-            payload, _ = self._get(*call)
+            payload, _ = self._get(*call, budget)
             pager.feed(payload)
         return pager.result()
 
-    def _get(self, path: str, params: dict[str, Any] | None) -> tuple[Any, httpx.Response]:
-        token = self._token()
+    def _get_one(self, tid: str, budget: CallBudget) -> Tracker:
         try:
-            return self._get_retried(path, params, token)
+            payload, response = self._get(tracker_path(tid, self.id_route), None, budget)
+        except TrackerNotFoundError as exc:
+            exc.keys = [tid]
+            raise
+        return self._endpoint.parse_one(payload, tid, response)
+
+    def _get(
+        self, path: str, params: dict[str, Any] | None, budget: CallBudget
+    ) -> tuple[Any, httpx.Response]:
+        token = self._token(budget)
+        try:
+            return self._get_retried(path, params, token, budget)
         except AuthenticationError as exc:
             if exc.status != 401 or not self._tokens.invalidate(token):
                 raise
             logger.info("401 for GET %s: generating a new token, then trying once more", path)
-        return self._get_retried(path, params, self._token())
+        return self._get_retried(path, params, self._token(budget), budget)
 
     def _get_retried(
-        self, path: str, params: dict[str, Any] | None, token: str
+        self, path: str, params: dict[str, Any] | None, token: str, budget: CallBudget
     ) -> tuple[Any, httpx.Response]:
-        for attempt in self.retry_policy.retrying():
+        for attempt in self.retry_policy.retrying(budget, self._redact):
             with attempt:
-                response = self._send(self._endpoint.get_request(path, params, token))
-                return self._endpoint.read_json(response, self._secrets()), response
+                response = self._send(self._endpoint.get_request(path, params, token), budget)
+                return self._endpoint.read_json(response, self._secrets(), budget), response
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
-    def _token(self) -> str:
+    def _token(self, budget: CallBudget) -> str:
         token = self._tokens.current()
         if token is not None:
             return token
@@ -212,29 +253,145 @@ class SymblClient(BaseClient):
             token = self._tokens.current()
             if token is None:
                 request = self._tokens.exchange_request(self._endpoint)
-                token = self._tokens.accept(self._send(request), self._endpoint)
+                token = self._tokens.accept(self._send(request, budget), self._endpoint, budget)
             return token
 
-    def _send(self, request: httpx.Request) -> httpx.Response:
+    def _send(self, request: httpx.Request, budget: CallBudget) -> httpx.Response:
+        if budget.cancelled():
+            raise budget.cancelled_error(request)
+        if budget.remaining() <= 0:
+            raise budget.deadline_error(request)
+        # No network step may outlast the deadline: httpx's timeouts shrink to what is left,
+        # and every socket read re-checks it (see _DeadlineStream), so a server trickling
+        # headers or a body one byte at a time is cut off too.
+        request.extensions["timeout"] = budget.timeout(self._http.timeout)  # (an http_client's own)
         started = time.perf_counter()
+        failure: Exception | None = None
+        active = _ACTIVE_BUDGET.set(budget)
         try:
-            # Streamed, so a hostile or broken server cannot make us hold an unbounded body.
+            # Streamed and decoded here, so a hostile server cannot make us hold an unbounded
+            # body, however it is compressed.
             response = self._http.send(request, stream=True)
             try:
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_body_bytes:
-                        raise body_too_large(request, self.max_body_bytes)
-                    chunks.append(chunk)
+                if response.is_stream_consumed:  # an in-process transport's ready answer, decoded
+                    decoder = BodyDecoder(request, None, self.max_body_bytes)
+                    decoder.feed(response.content)
+                else:
+                    encoding = response.headers.get("content-encoding")
+                    decoder = BodyDecoder(request, encoding, self.max_body_bytes)
+                    for chunk in response.iter_raw():
+                        decoder.feed(chunk)
+                        if budget.remaining() <= 0:
+                            raise budget.deadline_error(request)
+                body = decoder.finish()
             finally:
                 response.close()
         except httpx.TransportError as exc:
+            # Facts copied into our error, raised below: the httpx error (and its request,
+            # whose headers hold the token) does not ride along as __cause__ or __context__.
             logger.debug("%s %s failed: %s", request.method, request.url, type(exc).__name__)
-            raise transport_error(exc, request) from exc
-        except httpx.DecodingError as exc:
-            raise ResponseFormatError(f"{request.method} {request.url}: undecodable body ({exc})") from exc
-        response = complete_response(response, b"".join(chunks))
+            expired = budget.remaining() <= 0
+            failure = (
+                budget.deadline_error(request) if expired else transport_error(exc, request, self._secrets())
+            )
+        except zlib.error as exc:
+            failure = ResponseFormatError(f"{request.method} {request.url}: undecodable body ({exc})")
+        finally:
+            _ACTIVE_BUDGET.reset(active)
+        if failure is not None:
+            raise failure
+        budget.take_body_bytes(len(body), request)
+        response = complete_response(response, body)
         self._log_response(request, response, started)
         return response
+
+
+# -- the deadline, down to each socket read ---------------------------------------------------
+
+# The budget of the call this thread is sending for (set by ``_send``, read by the streams).
+_ACTIVE_BUDGET: contextvars.ContextVar[CallBudget | None] = contextvars.ContextVar(
+    "trackerkit_active_budget", default=None
+)
+
+
+def _within_deadline(timeout: float | None, timeout_error: type[Exception]) -> float | None:
+    """``timeout`` for one socket operation, shrunk to what is left of the active deadline."""
+    budget = _ACTIVE_BUDGET.get()
+    if budget is None:
+        return timeout
+    if budget.cancelled():
+        raise httpcore.ReadError("the call was cancelled")
+    remaining = budget.remaining()
+    if remaining <= 0:
+        raise timeout_error("the call's deadline has passed")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write is bounded by the active call's deadline.
+
+    httpx applies its read timeout per socket read: a server sending one header byte a second,
+    or ``100 Continue`` forever, never trips it. Here each read gets what is left of the
+    deadline at most, so the call ends when its deadline does.
+    """
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None):
+        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, handing out :class:`_DeadlineStream` connections."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _bound_socket_io_by_deadline(client: httpx.Client) -> None:
+    """Put :class:`_DeadlineBackend` under the connection pools of ``client``'s transports.
+
+    httpx takes no network backend, so this reaches one level into its transports (``_pool``)
+    and httpcore's pools (``_network_backend``); should either change, the deadline is still
+    checked between body chunks and by httpx's shrunk timeouts, only less tightly.
+    """
+    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is not None and not isinstance(backend, _DeadlineBackend):
+            pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]

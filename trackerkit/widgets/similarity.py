@@ -100,7 +100,8 @@ class SimilarityExplorer(Displayable):
     PNG; cells under the threshold faded) and ``.pairs_html`` (HTML table). State:
     ``.matrix`` (the similarity matrix of the current analyzer, a DataFrame labelled by
     name), ``.pairs`` (DataFrame ``tracker``, ``similar tracker``, ``similarity`` of the pairs at
-    or above the threshold, best first). The matrix and the drawn heatmap are cached per analyzer: a slider
+    or above the threshold, best first, ties in account order as :func:`trackerkit.tracker_pairs`
+    orders them). The matrix and the drawn heatmap are cached per analyzer: a slider
     step re-renders from the cache, it never recomputes TF-IDF.
     """
 

@@ -1,0 +1,125 @@
+"""Parameter checks, in one place: each returns the clean value or raises
+:class:`trackerkit.InvalidParameterError` naming the parameter, what it accepts and what it got.
+
+Modelled on scikit-learn's ``utils/_param_validation.py``, much smaller: plain functions called
+at the top of each public function, before any work is done.
+
+    >>> check_fraction("threshold", 0.25)
+    0.25
+    >>> check_count("k", 0)
+    Traceback (most recent call last):
+    ...
+    trackerkit.errors.InvalidParameterError: k must be an integer >= 1; got 0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Integral, Real
+from typing import Any, TypeVar
+
+from trackerkit.errors import InvalidParameterError
+
+__all__ = [
+    "check_axes",
+    "check_bool",
+    "check_choice",
+    "check_count",
+    "check_fraction",
+    "check_ngram_range",
+    "check_number",
+]
+
+T = TypeVar("T")
+
+
+def check_choice(name: str, value: Any, allowed: Sequence[T]) -> T:
+    """``value`` if it is one of ``allowed``."""
+    if isinstance(value, (str, int, float, tuple, type(None))) and value in allowed:
+        return value  # type: ignore[return-value]
+    choices = ", ".join(repr(a) for a in allowed)
+    raise InvalidParameterError(f"{name} must be one of {choices}; got {value!r}", parameter=name)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """``value`` if it is True or False (not merely truthy)."""
+    if not isinstance(value, bool):
+        raise InvalidParameterError(f"{name} must be True or False; got {value!r}", parameter=name)
+    return value
+
+
+def check_number(
+    name: str,
+    value: Any,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    allow_none: bool = False,
+) -> float | None:
+    """A finite real number within ``[minimum, maximum]`` (bounds optional), as a float."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        extra = " or None" if allow_none else ""
+        raise InvalidParameterError(f"{name} must be a finite number{extra}; got {value!r}", parameter=name)
+    value = float(value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        low = "-inf" if minimum is None else f"{minimum:g}"
+        high = "inf" if maximum is None else f"{maximum:g}"
+        raise InvalidParameterError(f"{name} must be in [{low}, {high}]; got {value!r}", parameter=name)
+    return value
+
+
+def check_fraction(name: str, value: Any, *, allow_zero: bool = False) -> float:
+    """A number in (0, 1], or in [0, 1] with ``allow_zero``: a threshold on a score."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        raise InvalidParameterError(f"{name} must be a number between 0 and 1; got {value!r}", parameter=name)
+    value = float(value)
+    low_ok = value >= 0 if allow_zero else value > 0
+    if not (low_ok and value <= 1):
+        interval = "[0, 1]" if allow_zero else "(0, 1]"
+        raise InvalidParameterError(f"{name} must be in {interval}; got {value!r}", parameter=name)
+    return value
+
+
+def check_count(name: str, value: Any, *, minimum: int = 1, allow_none: bool = False) -> int | None:
+    """An integer >= ``minimum`` (or None with ``allow_none``): how many of something."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        extra = " or None" if allow_none else ""
+        raise InvalidParameterError(
+            f"{name} must be an integer >= {minimum}{extra}; got {value!r}", parameter=name
+        )
+    return int(value)
+
+
+def check_ngram_range(name: str, value: Any, *, allow_none: bool = True) -> tuple[int, int] | None:
+    """``(min_n, max_n)`` with ``1 <= min_n <= max_n``."""
+    if value is None and allow_none:
+        return None
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, Integral) and not isinstance(v, bool) for v in value)
+        and 1 <= value[0] <= value[1]
+    ):
+        return int(value[0]), int(value[1])
+    raise InvalidParameterError(
+        f"{name} must be a pair (min_n, max_n) of integers with 1 <= min_n <= max_n; got {value!r}",
+        parameter=name,
+    )
+
+
+def check_axes(value: Any, name: str = "ax") -> Any:
+    """A matplotlib ``Axes`` (or None, passed through)."""
+    if value is None:
+        return None
+    from matplotlib.axes import Axes  # only plots call this: matplotlib is loaded already
+
+    if not isinstance(value, Axes):
+        raise InvalidParameterError(
+            f"{name} must be a matplotlib Axes or None; got {type(value).__name__}", parameter=name
+        )
+    return value
