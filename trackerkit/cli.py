@@ -13,17 +13,25 @@ another server speaking the same protocol. Credentials come from ``SYMBL_ACCESS_
 Exit codes: 0 success; 1 the audit found problems at the ``--fail-on`` severity; 2 bad usage or
 bad input (unreadable snapshot, unknown tracker); 3 authentication or missing credentials;
 4 network, server or protocol failure.
+
+Output is safe to look at: control characters and bidi overrides in tracker or server text are
+shown as \\uXXXX escapes in every format and on stderr (JSON keeps them as JSON escapes, the
+same data to a parser), and a CSV cell starting with = + - @ tab or CR gets a leading ' so a
+spreadsheet shows it as text instead of running it as a formula (OWASP's rule). --csv-raw writes
+CSV cells exactly as they are, for programs.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trackerkit._text import formula_safe, json_printable, printable
 from trackerkit.errors import (
     AuthenticationError,
     CredentialsError,
@@ -84,7 +92,14 @@ def open_source(
 
 def _printable(text: str) -> str:
     """Control characters shown as escapes: a tracker name must not drive the terminal."""
-    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in text)
+    return printable(text)
+
+
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell a terminal and a spreadsheet show as text (see the module docs)."""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(map(str, value))
+    return formula_safe(printable(value)) if isinstance(value, str) else value
 
 
 def _format_cell(value: Any) -> str:
@@ -99,17 +114,20 @@ def _format_cell(value: Any) -> str:
 
 
 def emit(frame: pd.DataFrame, fmt: str, out: Any = None) -> None:
-    """Write a frame as an aligned table, CSV or JSON (records) to ``out`` (stdout)."""
+    """Write a frame as an aligned table, CSV (``"csv"``: formula-guarded and escaped;
+    ``"csv-raw"``: cells as they are) or JSON (records) to ``out`` (stdout)."""
     out = out or sys.stdout
-    if fmt == "csv":
+    if fmt == "csv-raw":
         plain = frame.apply(
             lambda col: col.map(lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v)
         )
-        plain.to_csv(out, index=False, lineterminator="\n")
+        # every text cell quoted: the csv module leaves a lone CR unquoted with "\n" line ends
+        plain.to_csv(out, index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    elif fmt == "csv":
+        frame.apply(lambda col: col.map(_csv_cell)).to_csv(out, index=False, lineterminator="\n")
     elif fmt == "json":
-        json.dump(
-            json.loads(frame.to_json(orient="records", force_ascii=False)), out, ensure_ascii=False, indent=2
-        )
+        document = json.loads(frame.to_json(orient="records", force_ascii=False))
+        out.write(json_printable(json.dumps(document, ensure_ascii=False, indent=2)))
         out.write("\n")
     elif frame.empty:
         out.write("(nothing to show)\n")
@@ -139,7 +157,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     label = "https://api.symbl.ai" if args.source == "symbl:" else args.source.removeprefix("symbl:")
     path = save_snapshot(frame, args.output, source=label)
     n_phrases = int(frame["n_phrases"].sum()) if len(frame) else 0
-    print(f"saved {len(frame)} trackers ({n_phrases} phrases) to {path}", file=sys.stderr)
+    print(f"saved {len(frame)} trackers ({n_phrases} phrases) to {_printable(str(path))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -184,11 +202,14 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from trackerkit.analysis import audit
 
     frame = open_source(args.source)
-    findings = audit(frame)
+    findings = audit(frame, max_per_rule=args.max_per_rule)
     emit(findings[["severity", "rule", "tracker", "phrase", "detail"]], args.format)
     counts = findings["severity"].value_counts()
     summary = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("error", "warning", "info"))
     print(f"{len(findings)} findings: {summary}", file=sys.stderr)
+    left_out = sum(findings.attrs.get("truncated", {}).values())
+    if left_out:
+        print(f"{left_out:,} more not listed (--max-per-rule {args.max_per_rule})", file=sys.stderr)
     if args.fail_on == "never":
         return EXIT_OK
     gate = _SEVERITY_RANK[args.fail_on]
@@ -232,7 +253,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     frame = open_source(args.source)
     path = write_report(frame, args.output, analyzer=args.analyzer, pair_threshold=args.threshold)
-    print(f"wrote {path} ({path.stat().st_size // 1024} KiB)", file=sys.stderr)
+    print(f"wrote {_printable(str(path))} ({path.stat().st_size // 1024} KiB)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -247,8 +268,21 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _max_per_rule(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a count >= 0 or 'all', got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     from trackerkit import __version__
+    from trackerkit.analysis.audit import DEFAULT_MAX_PER_RULE
 
     parser = _Parser(
         prog="trackerkit",
@@ -282,7 +316,17 @@ def build_parser() -> argparse.ArgumentParser:
             "--format",
             choices=["table", "csv", "json"],
             default="table",
-            help="output format (default: an aligned table; csv/json for pipes)",
+            help="output format (default: an aligned table; csv/json for pipes). In csv, a cell "
+            "starting with = + - @ tab or CR gets a leading ' (OWASP: spreadsheets show it as text, "
+            "never run it) and control characters are written as \\uXXXX",
+        )
+        p.add_argument(
+            "--csv-raw",
+            dest="format",
+            action="store_const",
+            const="csv-raw",
+            help="CSV with every cell exactly as it is (no leading ', no escapes): for programs, "
+            "not for spreadsheets or terminals",
         )
 
     p = command("fetch", "save an account snapshot", "trackerkit fetch --source symbl: -o account.json")
@@ -349,6 +393,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="error",
         help="exit with 1 when a finding is at least this severe (default: error)",
     )
+    p.add_argument(
+        "--max-per-rule",
+        type=_max_per_rule,
+        default=DEFAULT_MAX_PER_RULE,
+        metavar="N",
+        help=f"list at most N findings per rule, then one line saying how many more (default: "
+        f"{DEFAULT_MAX_PER_RULE}; 'all' for no limit)",
+    )
 
     p = command(
         "match",
@@ -392,17 +444,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except TrackerkitError as exc:
-        print(f"trackerkit: error: {exc}", file=sys.stderr)
+        print(f"trackerkit: error: {_printable(str(exc))}", file=sys.stderr)
         return _exit_code(exc)
     except ValueError as exc:  # bad parameter values from the analysis functions
-        print(f"trackerkit: error: {exc}", file=sys.stderr)
+        print(f"trackerkit: error: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `trackerkit summary | head` closed the pipe: not an error
         sys.stderr.close()
         return EXIT_OK
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"trackerkit: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(f"trackerkit: error: {_printable(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("trackerkit: interrupted", file=sys.stderr)

@@ -20,7 +20,9 @@
     │   └── ServerError                   5xx (after retries)
     ├── TransportError                    network failure or timeout (after retries)
     │   └── DeadlineExceededError         a call's overall ``deadline`` passed
-    └── ResponseFormatError               a body that is not the JSON we expect
+    ├── ResponseFormatError               a body that is not the JSON we expect
+    ├── FileTargetError (OSError)         a path to write is not a regular file (FIFO, device...)
+    └── ResultTooLargeError (ValueError)  an analysis result would not fit: narrow the query
 
 ``TrackerNotFoundError`` sits under ``SymblAPIError`` so ``except SymblAPIError`` catches a
 404, but it is also raised locally (by :func:`trackerkit.resolve`), in which case ``status``,
@@ -50,10 +52,12 @@ __all__ = [
     "ConflictError",
     "CredentialsError",
     "DeadlineExceededError",
+    "FileTargetError",
     "InvalidParameterError",
     "PayloadTooLargeError",
     "RateLimitError",
     "ResponseFormatError",
+    "ResultTooLargeError",
     "ServerError",
     "SymblAPIError",
     "TrackerDataError",
@@ -217,6 +221,37 @@ class DeadlineExceededError(TransportError):
 
 class ResponseFormatError(TrackerkitError):
     """A response body is not the JSON trackerkit expects (an HTML error page, a wrong shape)."""
+
+
+class FileTargetError(TrackerkitError, OSError):
+    """A path trackerkit was asked to write is not a regular file (a FIFO, a device node, a
+    socket, a directory, a symlink loop): refused before anything is written. ``path`` is the
+    path as given."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+    def __reduce__(self):  # keep pickling working with our keyword-only constructor
+        return (_rebuild, (type(self), self.args, {"path": self.path}))
+
+
+class ResultTooLargeError(TrackerkitError, ValueError):
+    """An analysis result would hold more rows than its limit allows; the message says how to
+    narrow the query. ``count`` is the number of rows found so far (a lower bound of the
+    result's size when the search stopped early) and ``limit`` the limit."""
+
+    def __init__(self, message: str, *, count: int | None = None, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.count = count
+        self.limit = limit
+
+    def __reduce__(self):  # keep pickling working with our keyword-only constructor
+        return (_rebuild, (type(self), self.args, {"count": self.count, "limit": self.limit}))
+
+
+def _rebuild(cls: type[TrackerkitError], args: tuple[object, ...], state: dict[str, object]) -> Exception:
+    return cls(*args, **state)
 
 
 _BY_STATUS: dict[int, type[SymblAPIError]] = {

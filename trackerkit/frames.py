@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from trackerkit.errors import TrackerDataError
 from trackerkit.model import Tracker, parse_trackers
+from trackerkit.snapshot import DEFAULT_MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -187,13 +188,19 @@ def _check_frame(source: pd.DataFrame) -> None:
             )
 
 
-def load_trackers(source: Any = "sample") -> pd.DataFrame:
+def load_trackers(
+    source: Any = "sample", *, max_file_bytes: int | None = DEFAULT_MAX_FILE_BYTES
+) -> pd.DataFrame:
     """Load trackers into the trackers frame.
 
     ``source`` is ``"sample"`` (the bundled sample account, the default), a path to a JSON
     file (an API response or a trackerkit snapshot), a list of :class:`Tracker` or of API
     dicts, an API payload dict, a trackers frame, or a client with ``list_trackers()``
     (:class:`trackerkit.SymblClient`).
+
+    A file larger than ``max_file_bytes`` (256 MiB by default; ``None``: no limit) is refused
+    unread with a :class:`TrackerDataError`: parsing takes several times a file's size in
+    memory, and a real account is a few MB.
 
         >>> trackers = load_trackers("sample")
         >>> int((trackers["name"] == "Voice Message").sum())
@@ -211,7 +218,7 @@ def load_trackers(source: Any = "sample") -> pd.DataFrame:
         from trackerkit.snapshot import read_trackers_file
 
         path = Path(source)
-        trackers = read_trackers_file(path)
+        trackers = read_trackers_file(path, max_bytes=max_file_bytes)
         return trackers_frame(trackers, source=str(path))
     if hasattr(source, "list_trackers") and callable(source.list_trackers):
         import inspect

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -20,6 +22,7 @@ __all__ = ["Tracker", "parse_trackers"]
 _OPTIONAL_STR = {"description": "description", "createdOn": "created_on", "updatedOn": "updated_on"}
 _OPTIONAL_LIST = {"categories": "categories", "languages": "languages"}
 _KNOWN = {"id", "name", "vocabulary", *_OPTIONAL_STR, *_OPTIONAL_LIST}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,11 @@ class Tracker:
     ``id`` is always a string (ids are 16+ digit numbers, never parse them as ints);
     ``vocabulary`` keeps the phrases in order, duplicates included; ``extra`` holds every
     field trackerkit does not know, so a snapshot loses nothing.
+
+    :meth:`from_dict` refuses what strict JSON cannot carry, so whatever loads can be saved
+    and read back: a lone surrogate (``"\\ud800"`` in a JSON file) in any text, and ``NaN`` or
+    ``Infinity`` (which Python's ``json`` accepts) anywhere, raise :class:`TrackerDataError`
+    naming the entry and the field; nothing is replaced silently.
 
         >>> t = Tracker.from_dict({"id": 4476908732794496, "name": "Promo", "vocabulary": ["a sale"]})
         >>> t.id, t.vocabulary
@@ -78,6 +86,19 @@ class Tracker:
         for api_name, attr in _OPTIONAL_LIST.items():
             optional[attr] = _parse_str_list(data.get(api_name), api_name, index, tracker_id)
         extra = {k: v for k, v in data.items() if k not in _KNOWN}
+        for key, value in data.items():
+            if isinstance(key, str) and _SURROGATE.search(key):
+                problem: tuple[str, str] | None = ("", "the field name holds a lone surrogate")
+            else:
+                problem = strict_json_problem(value)
+            if problem is not None:
+                raise TrackerDataError(
+                    f"{problem[1]}; strict JSON cannot hold it, so the tracker could not be saved and "
+                    "read back: fix it where it comes from",
+                    index=index,
+                    tracker_id=tracker_id,
+                    field=f"{key}{problem[0]}",
+                )
         return cls(id=tracker_id, name=name, vocabulary=vocabulary, extra=extra, **optional)
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +113,60 @@ class Tracker:
 
     def __repr__(self) -> str:
         return f"Tracker(id={self.id!r}, name={self.name!r}, {len(self.vocabulary)} phrases)"
+
+
+def strict_json_problem(value: Any, *, any_type: bool = False) -> tuple[str, str] | None:
+    """Where and why strict JSON (RFC 8259, in UTF-8) cannot hold ``value``: ``(path, problem)``
+    for the first offending part in document order (``path`` like ``"[2]"`` or ``".unit"``,
+    relative to ``value``), or ``None`` when it can.
+
+    Offending: a string with a lone surrogate and a float that is NaN or infinite; with
+    ``any_type``, also anything ``json.dumps`` cannot write (sets, dates, custom objects).
+
+        >>> strict_json_problem({"ok": [1.5, "fine"], "bad": float("nan")})
+        ('.bad', 'NaN (not a number)')
+        >>> strict_json_problem(["a", "b\\ud800c"])
+        ('[1]', 'a lone surrogate U+D800 at character 1 (not valid Unicode)')
+    """
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                found = _SURROGATE.search(item)
+                if found is not None:
+                    code = ord(found.group())
+                    return (
+                        path,
+                        f"a lone surrogate U+{code:04X} at character {found.start()} (not valid Unicode)",
+                    )
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return path, "NaN (not a number)" if item != item else f"{item} (not a finite number)"
+        elif item is None or isinstance(item, (bool, int)):
+            continue
+        elif isinstance(item, Mapping):
+            if any_type and not isinstance(item, dict):
+                return path, f"a {type(item).__name__}, which JSON cannot hold"
+            children = []
+            for key, child in item.items():
+                if isinstance(key, str) and not key.isascii() and _SURROGATE.search(key):
+                    return path, "a key holding a lone surrogate (not valid Unicode)"
+                if any_type and not (key is None or isinstance(key, (str, int, float, bool))):
+                    return path, f"a key of type {type(key).__name__}, which JSON cannot hold"
+                children.append((f"{path}.{key}", child))
+            stack.extend(reversed(children))
+        elif isinstance(item, (list, tuple)):
+            try:  # a list of strings (a vocabulary) is checked at C speed, in one piece
+                joined = "".join(item)
+            except TypeError:
+                joined = None
+            if joined is not None and (joined.isascii() or not _SURROGATE.search(joined)):
+                continue
+            stack.extend((f"{path}[{k}]", item[k]) for k in range(len(item) - 1, -1, -1))
+        elif any_type:
+            return path, f"a {type(item).__name__}, which JSON cannot hold"
+    return None
 
 
 def _parse_id(value: Any, index: int | None) -> str:

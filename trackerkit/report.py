@@ -21,7 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trackerkit.errors import TrackerDataError
+from trackerkit._text import escaped_warnings
+from trackerkit.errors import ResultTooLargeError, TrackerDataError
 from trackerkit.frames import as_trackers_frame
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def _severity_summary(findings: pd.DataFrame) -> str:
     return "<p>" + ", ".join(parts) + "</p>"
 
 
+@escaped_warnings  # matplotlib's "Glyph missing" warnings quote tracker names' characters raw
 def build_report(
     trackers: Any,
     *,
@@ -129,7 +131,13 @@ def build_report(
     clusters = cluster_trackers(frame, threshold=pair_threshold, analyzer=analyzer)[
         ["cluster", "tracker", "size", "mean_similarity", "nearest", "nearest_similarity"]
     ]
-    duplicates = similar_phrases(frame)[["tracker_a", "phrase_a", "tracker_b", "phrase_b", "score", "kind"]]
+    try:
+        duplicates = _table(
+            similar_phrases(frame)[["tracker_a", "phrase_a", "tracker_b", "phrase_b", "score", "kind"]],
+            max_rows=max_rows,
+        )
+    except ResultTooLargeError as exc:  # an account repeating phrases everywhere: say so, report the rest
+        duplicates = f"<p class='meta'>Too many pairs to list: {html.escape(str(exc))}.</p>"
     findings = audit(frame)[["severity", "rule", "tracker", "phrase", "detail"]]
 
     import matplotlib.pyplot as plt
@@ -147,7 +155,7 @@ def build_report(
             + _table(pairs, max_rows=max_rows),
         ),
         ("clusters", "Clusters of redundant trackers", _table(clusters, max_rows=max_rows)),
-        ("duplicates", "Near-duplicate phrases across trackers", _table(duplicates, max_rows=max_rows)),
+        ("duplicates", "Near-duplicate phrases across trackers", duplicates),
         ("audit", "Audit findings", _severity_summary(findings) + _table(findings, max_rows=max_rows)),
     ]
     plt.close("all")

@@ -11,20 +11,37 @@ A snapshot holds tracker data only; credentials are never written.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import stat
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from trackerkit.errors import TrackerDataError
-from trackerkit.model import Tracker, parse_trackers
+from trackerkit.errors import FileTargetError, TrackerDataError
+from trackerkit.model import Tracker, parse_trackers, strict_json_problem
 
-__all__ = ["SNAPSHOT_FORMAT", "SNAPSHOT_SCHEMA_VERSION", "read_trackers_file", "save_snapshot"]
+try:  # advisory locks tell a live writer's temporary file from an abandoned one
+    import fcntl
+except ImportError:  # pragma: no cover - Windows, where an open file cannot be deleted anyway
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = [
+    "DEFAULT_MAX_FILE_BYTES",
+    "SNAPSHOT_FORMAT",
+    "SNAPSHOT_SCHEMA_VERSION",
+    "read_trackers_file",
+    "save_snapshot",
+]
 
 SNAPSHOT_FORMAT = "trackerkit.snapshot"
 SNAPSHOT_SCHEMA_VERSION = 1
+# Files larger than this are refused unread: a real account is a few MB (the API caps a response
+# at 64 MiB, and a snapshot is indented), while parsing takes several times the file's size.
+DEFAULT_MAX_FILE_BYTES = 256 * 2**20
 
 
 def _as_trackers(trackers: Any) -> tuple[list[Tracker], str | None]:
@@ -41,9 +58,25 @@ def save_snapshot(trackers: Any, path: str | os.PathLike[str], *, source: str | 
     """Write ``trackers`` (a trackers frame, or Tracker records / API dicts) to ``path``.
 
     The document is ``{"format", "schema_version", "saved_at", "source", "n_trackers",
-    "trackers"}`` with the trackers in the API's own shape. It is written to a temporary file
-    in the same folder and renamed over ``path``, so a crash never leaves a half-written file.
-    Returns the path.
+    "trackers"}`` with the trackers in the API's own shape, as strict JSON (UTF-8, no ``NaN``).
+    It is written to a temporary file in the same folder and renamed over ``path``, so a crash
+    never leaves a half-written file. Returns the path.
+
+    The file system is handled with care:
+
+    * ``path`` is a regular file or does not exist yet; a FIFO, a device node, a socket or a
+      directory raises :class:`FileTargetError` before anything is written (renaming over them
+      would silently replace them, ``/dev/null`` included).
+    * A **symlink is followed**: the file it points to is replaced atomically (the temporary file
+      goes next to it) and the link itself is kept. A link leading to anything but a regular
+      file (or to nothing, which creates the file) is refused like the target itself.
+    * An existing file keeps its permission bits (and its owner and group where the system
+      allows); a new file is readable and writable by its owner only (``0600``).
+    * Temporary files an interrupted save left next to the target (``.NAME.XXXXXXXX.tmp``) are
+      removed by the next save to the same path, unless another process is still writing one.
+    * Text strict JSON cannot hold (a lone surrogate; ``NaN`` or ``Infinity`` in an extra field
+      of a :class:`Tracker` built by hand) raises :class:`TrackerDataError` naming the tracker
+      and the field, before anything is written.
     """
     records, frame_source = _as_trackers(trackers)
     document = {
@@ -54,33 +87,174 @@ def save_snapshot(trackers: Any, path: str | os.PathLike[str], *, source: str | 
         "n_trackers": len(records),
         "trackers": [t.to_dict() for t in records],
     }
+    data = _encode(document, records)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    destination, existing = _regular_destination(target)
+    _remove_abandoned_temporaries(destination)
+    fd, tmp_name = _locked_temporary(destination)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
+        if existing is not None:
+            _copy_ownership_and_mode(fd, tmp_name, existing)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
+            if fcntl is not None:  # renamed while still locked: a cleaner never sees it unlocked
+                os.replace(tmp_name, destination)
+        if fcntl is None:  # pragma: no cover - Windows cannot rename an open file
+            os.replace(tmp_name, destination)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return target
 
 
-def read_trackers_file(path: str | os.PathLike[str]) -> list[Tracker]:
-    """Read a trackerkit snapshot or a saved Symbl API response, checking it thoroughly."""
+def _encode(document: dict[str, Any], records: list[Tracker]) -> bytes:
+    """The document as strict UTF-8 JSON, or a :class:`TrackerDataError` naming what cannot be."""
+    try:
+        text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+        return (text + "\n").encode("utf-8")
+    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
+        for index, record in enumerate(records):
+            problem = strict_json_problem(record.to_dict(), any_type=True)
+            if problem is not None:
+                raise TrackerDataError(
+                    f"{problem[1]}; strict JSON cannot hold it: fix it before saving",
+                    index=index,
+                    tracker_id=record.id,
+                    field=problem[0].lstrip(".") or None,
+                ) from None
+        problem = strict_json_problem(document, any_type=True)
+        what = problem[1] if problem is not None else type(exc).__name__
+        raise TrackerDataError(f"the snapshot cannot be written as strict JSON: {what}") from None
+
+
+def _regular_destination(target: Path) -> tuple[Path, os.stat_result | None]:
+    """The file a save to ``target`` replaces (symlinks followed) and its status (``None``: new),
+    or :class:`FileTargetError` when that is not a regular file."""
+    destination = Path(os.path.realpath(target))
+    try:
+        status = os.lstat(destination)
+    except FileNotFoundError:
+        return destination, None
+    except OSError as exc:
+        raise FileTargetError(
+            f"{str(target)!r}: cannot be written ({exc.strerror or exc})", path=str(target)
+        ) from None
+    if stat.S_ISREG(status.st_mode):
+        return destination, status
+    kind = _KINDS.get(stat.S_IFMT(status.st_mode), "not a regular file")
+    via = f" (the symlink leads to {str(destination)!r})" if os.path.islink(target) else ""
+    raise FileTargetError(
+        f"{str(target)!r} is {kind}{via}: a snapshot is written only to a regular file, never over "
+        "a FIFO, a device, a socket or a directory; give the path of a file",
+        path=str(target),
+    )
+
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+    stat.S_IFLNK: "a symlink that loops",
+}
+
+
+def _temporary_pattern(destination: Path) -> re.Pattern[str]:
+    # tempfile.mkstemp(prefix=".NAME.", suffix=".tmp") draws 8 characters from [a-z0-9_]
+    return re.compile(rf"\.{re.escape(destination.name)}\.[a-z0-9_]{{8}}\.tmp")
+
+
+def _locked_temporary(destination: Path) -> tuple[int, str]:
+    """A new temporary file next to ``destination``, locked while it is being written."""
+    while True:
+        fd, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
+        if fcntl is None:  # pragma: no cover
+            return fd, name
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits only while a cleaner looks at it
+        if os.fstat(fd).st_nlink:  # a cleaner did not remove it before the lock was taken
+            return fd, name
+        os.close(fd)  # pragma: no cover - a race of microseconds
+
+
+def _remove_abandoned_temporaries(destination: Path) -> None:
+    """Delete the temporary files interrupted saves to ``destination`` left behind; a file a
+    live writer holds (locked) stays."""
+    pattern = _temporary_pattern(destination)
+    try:
+        entries = list(os.scandir(destination.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if fcntl is None:  # pragma: no cover - Windows refuses to delete a file open elsewhere
+                os.unlink(entry.path)
+                continue
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: a live writer
+                if os.path.samestat(os.fstat(fd), os.lstat(entry.path)):
+                    os.unlink(entry.path)
+            finally:
+                os.close(fd)
+        except OSError:
+            continue
+
+
+def _copy_ownership_and_mode(fd: int, tmp_name: str, existing: os.stat_result) -> None:
+    """Give the new file the replaced file's permission bits, and its owner where allowed."""
+    if hasattr(os, "fchown"):
+        current = os.fstat(fd)
+        if (current.st_uid, current.st_gid) != (existing.st_uid, existing.st_gid):
+            try:
+                os.fchown(fd, existing.st_uid, existing.st_gid)
+            except OSError:
+                with contextlib.suppress(OSError):  # not root: the group may still be ours to give
+                    os.fchown(fd, -1, existing.st_gid)
+    os.chmod(tmp_name, stat.S_IMODE(existing.st_mode) & 0o777)
+
+
+def read_trackers_file(
+    path: str | os.PathLike[str], *, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES
+) -> list[Tracker]:
+    """Read a trackerkit snapshot or a saved Symbl API response, checking it thoroughly.
+
+    A file larger than ``max_bytes`` (:data:`DEFAULT_MAX_FILE_BYTES`, 256 MiB; ``None``: no
+    limit) is refused with a :class:`TrackerDataError` before it is read.
+    """
+    if max_bytes is not None and (
+        isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0
+    ):
+        raise ValueError(f"max_bytes must be an integer >= 0 or None; got {max_bytes!r}")
     path = Path(path)
     if not path.is_file():
+        if path.exists():
+            raise TrackerDataError(
+                f"{str(path)!r}: not a regular file (a FIFO, a device or a directory?); a source is "
+                "'sample' or the path of a JSON file"
+            )
         raise TrackerDataError(
             f"{str(path)!r}: no such file (a source is 'sample' or the path of a JSON file)"
         )
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if max_bytes is not None and size > max_bytes:
+            raise _too_large(path, size, max_bytes)
+        raw = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+    if max_bytes is not None and len(raw) > max_bytes:  # it grew, or its size is not known
+        raise _too_large(path, len(raw), max_bytes, at_least=True)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TrackerDataError(f"{path}: not UTF-8 text (byte {exc.start}): not a trackers file") from None
+    del raw
     if not text.strip():
         raise TrackerDataError(f"{path}: the file is empty")
     try:
@@ -97,7 +271,9 @@ def read_trackers_file(path: str | os.PathLike[str]) -> list[Tracker]:
             return _read_snapshot(document, path)
         return parse_trackers(document)
     except TrackerDataError as exc:
-        raise TrackerDataError(f"{path}: {exc}") from None
+        located = TrackerDataError(f"{path}: {exc}")
+        located.index, located.tracker_id, located.field = exc.index, exc.tracker_id, exc.field
+        raise located from None
 
 
 def _read_snapshot(document: dict[str, Any], path: Path) -> list[Tracker]:
@@ -118,3 +294,17 @@ def _read_snapshot(document: dict[str, Any], path: Path) -> list[Tracker]:
             f"snapshot says it holds {expected} trackers but contains {len(trackers)}; it is corrupt"
         )
     return trackers
+
+
+def _too_large(path: Path, size: int, limit: int, *, at_least: bool = False) -> TrackerDataError:
+    return TrackerDataError(
+        f"{path}: the file is {'more than ' if at_least else ''}{_amount(size)}, over the "
+        f"{_amount(limit)} limit for a trackers file (an account is a few MB); if it really is "
+        "one, raise the limit: load_trackers(path, max_file_bytes=...) (None: no limit)"
+    )
+
+
+def _amount(n_bytes: int) -> str:
+    if n_bytes < 2**20:
+        return f"{n_bytes:,} bytes"
+    return f"{n_bytes / 2**20:,.1f} MiB" if n_bytes < 2**30 else f"{n_bytes / 2**30:,.1f} GiB"

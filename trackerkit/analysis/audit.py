@@ -41,6 +41,16 @@ then tracker order (the order of the trackers given, or of ``select``), then pos
 findings first), then rule (in the table's order), then ``detail``: a total order, so the
 findings depend on the account only.
 
+**Bounded output.** An account that repeats the same phrases in hundreds of trackers has
+millions of findings (one per phrase and partner), more than a table, a report or a widget
+can show. ``max_per_rule`` (:data:`DEFAULT_MAX_PER_RULE`, 1000; ``None``: no limit) keeps each
+rule's first findings in the order above, and adds one **summary finding** per truncated rule
+(same rule and severity, blank ``tracker_id``, ``tracker`` and ``phrase``, sorted after the
+trackers) whose ``detail`` says how many more there were; ``findings.attrs["truncated"]`` maps
+those rules to the number left out. When the near-duplicate search itself would be too large
+(see :func:`similar_phrases`'s ``max_pairs``), each near-duplicate rule gets one summary
+finding saying it was not checked, and ``findings.attrs["unchecked"]`` lists them.
+
     >>> import trackerkit
     >>> findings = trackerkit.audit(
     ...     [{"id": "1", "name": "Greeting", "vocabulary": ["Thank you for calling [company]", "hi", "hi"]}]
@@ -54,17 +64,22 @@ findings depend on the account only.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from trackerkit.analysis._common import Select, check_count, check_fraction, prepare
+from trackerkit.errors import ResultTooLargeError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FINDING_COLUMNS", "RULES", "SEVERITIES", "audit"]
+__all__ = ["DEFAULT_MAX_PER_RULE", "FINDING_COLUMNS", "RULES", "SEVERITIES", "audit"]
+
+DEFAULT_MAX_PER_RULE = 1000
+_MAX_LISTED = 10  # other trackers named in one finding's detail
 
 SEVERITIES = ("error", "warning", "info")
 RULES = {
@@ -165,6 +180,7 @@ def audit(
     max_phrases: int = 50,
     max_words: int = 20,
     threshold: float | None = None,
+    max_per_rule: int | None = DEFAULT_MAX_PER_RULE,
 ) -> pd.DataFrame:
     """Every problem found in the vocabularies, one row per finding (see the module docs).
 
@@ -172,7 +188,8 @@ def audit(
     bound the phrase count Symbl asks for; ``max_words`` (20) makes a phrase over-long;
     ``threshold`` is :func:`similar_phrases`'s (default 0.8) for the near-duplicate rules.
     Cross-tracker rules (shared phrases, near-duplicates across, case-only names, typos)
-    look at the selected trackers only.
+    look at the selected trackers only. ``max_per_rule`` (1000; ``None``: all) caps the
+    findings of each rule and summarises the rest (see "Bounded output" in the module docs).
 
         >>> findings = audit("sample")
         >>> sorted(findings.loc[findings["tracker"] == "Promotion Mention", "rule"].unique())
@@ -180,7 +197,7 @@ def audit(
     """
     import pandas as pd
 
-    from trackerkit.analysis.near_duplicates import similar_phrases
+    from trackerkit.analysis.near_duplicates import _empty_pairs, similar_phrases
     from trackerkit.frames import normalize_phrase
 
     if rules is None:
@@ -193,18 +210,31 @@ def audit(
     min_phrases = check_count("min_phrases", min_phrases, minimum=0)
     max_phrases = check_count("max_phrases", max_phrases, minimum=1)
     max_words = check_count("max_words", max_words, minimum=1)
+    max_per_rule = check_count("max_per_rule", max_per_rule, minimum=0, allow_none=True)
     if threshold is not None:
         threshold = check_fraction("threshold", threshold)
     _, chosen = prepare(trackers, select)
 
     records: list[tuple[Any, ...]] = []
+    # with max_per_rule: each rule's first findings in the output order, in a heap whose top
+    # is the one that comes last
+    kept: dict[str, list[_Finding]] = {}
+    found: Counter[str] = Counter()
+    unchecked: list[str] = []
 
     def add(row: int, rule: str, detail: str, phrase: str | None = None, position: int | None = None) -> None:
         if rule in wanted:
-            tracker_id = str(chosen["tracker_id"].iloc[row])
-            records.append(
-                (tracker_id, str(chosen["name"].iloc[row]), phrase, rule, RULES[rule], detail, position, row)
-            )
+            record = (ids[row], names[row], phrase, rule, RULES[rule], detail, position, row)
+            if max_per_rule is None:
+                records.append(record)
+                return
+            found[rule] += 1
+            finding = _Finding((row, -1 if position is None else position, detail), record)
+            heap = kept.setdefault(rule, [])
+            if len(heap) < max_per_rule:
+                heapq.heappush(heap, finding)
+            elif max_per_rule and finding.key < heap[0].key:
+                heapq.heapreplace(heap, finding)
 
     names = [str(n) for n in chosen["name"]]
     ids = [str(i) for i in chosen["tracker_id"]]
@@ -233,7 +263,9 @@ def audit(
         distinct = {names[r] for r in group}
         if len(distinct) > 1:
             for row in group:
-                others = ", ".join(f"{names[r]!r} (id {ids[r]})" for r in group if names[r] != names[row])
+                others = _listed(
+                    [f"{names[r]!r} (id {ids[r]})" for r in group if names[r] != names[row]], ", "
+                )
                 add(row, "case_only_names", f"name differs only by case from {others}")
 
     # ---- phrase-level rules
@@ -305,12 +337,35 @@ def audit(
     for places in where.values():
         if len(places) > 1:
             for row, position in places:
-                others = "; ".join(f"{names[r]!r} as {vocabularies[r][p]!r}" for r, p in places if r != row)
+                listed = (f"{names[r]!r} as {vocabularies[r][p]!r}" for r, p in places if r != row)
+                others = _listed(listed, "; ", total=len(places) - 1)
                 add(row, "shared_phrase", f"also in {others}", vocabularies[row][position], position)
 
     # ---- near-duplicates
     if {"near_duplicate_within", "near_duplicate_phrase"} & wanted and len(chosen):
-        pairs = similar_phrases(chosen, threshold=threshold, top_n=None, scope="all")
+        try:
+            pairs = similar_phrases(chosen, threshold=threshold, top_n=None, scope="all")
+        except ResultTooLargeError as exc:
+            unchecked = sorted(
+                {"near_duplicate_within", "near_duplicate_phrase"} & wanted, key=list(RULES).index
+            )
+            pairs = _empty_pairs()  # none: each rule gets a summary finding instead
+            too_many = f"at least {exc.count:,}" if exc.count is not None else "too many"
+            for rule in unchecked:
+                records.append(
+                    (
+                        "",
+                        "",
+                        None,
+                        rule,
+                        RULES[rule],
+                        f"not checked: similar_phrases would return {too_many} phrase pairs, over "
+                        f"its max_pairs of {exc.limit:,}; raise threshold or audit fewer trackers "
+                        "(select=)",
+                        None,
+                        len(chosen),
+                    )
+                )
         pairs = pairs[pairs["kind"] == "near"]
         row_of = {tid: r for r, tid in enumerate(ids)}
         for pair in pairs.itertuples(index=False):
@@ -349,6 +404,26 @@ def audit(
     # ---- languages
     mix = _languages(chosen, norms, add if "non_english" in wanted else None)
 
+    truncated: dict[str, int] = {}
+    for rule, heap in kept.items():
+        records.extend(finding.record for finding in sorted(heap, reverse=True))  # output order
+        more = found[rule] - len(heap)
+        if more:
+            truncated[rule] = more
+            records.append(
+                (
+                    "",
+                    "",
+                    None,
+                    rule,
+                    RULES[rule],
+                    f"{more:,} more {rule} finding{'s' * (more != 1)} not listed: the audit lists the "
+                    f"first {max_per_rule:,} of each rule (max_per_rule; --max-per-rule on the command "
+                    "line); raise it, or narrow the audit with select= or rules=",
+                    None,
+                    len(chosen),
+                )
+            )
     out = pd.DataFrame.from_records(records, columns=[*FINDING_COLUMNS, "_row"])
     severity_rank = out["severity"].map({s: k for k, s in enumerate(SEVERITIES)}).astype("int64")
     rule_rank = out["rule"].map({r: k for k, r in enumerate(RULES)}).astype("int64")
@@ -373,7 +448,39 @@ def audit(
     out["phrase"] = out["phrase"].mask(missing_phrase)
     out["position"] = pd.array([None if pd.isna(p) else int(p) for p in out["position"]], dtype="Int64")
     out.attrs["languages"] = mix
+    out.attrs["truncated"] = truncated
+    out.attrs["unchecked"] = unchecked
     return out
+
+
+class _Finding:
+    """A finding in a rule's heap: ``key`` is its place in the output within the rule (tracker
+    row, position, detail); the heap's top is the finding that comes last."""
+
+    __slots__ = ("key", "record")
+
+    def __init__(self, key: tuple[int, int, str], record: tuple[Any, ...]) -> None:
+        self.key = key
+        self.record = record
+
+    def __lt__(self, other: _Finding) -> bool:
+        return self.key > other.key
+
+
+def _listed(items: Any, separator: str, total: int | None = None) -> str:
+    """The first few ``items`` joined, and how many more there are (a detail stays readable
+    when a phrase is in hundreds of trackers). ``total`` avoids building every item."""
+    shown: list[str] = []
+    count = 0
+    for item in items:
+        count += 1
+        if len(shown) < _MAX_LISTED:
+            shown.append(item)
+        elif total is not None:
+            break
+    total = count if total is None else total
+    more = total - len(shown)
+    return separator.join(shown) + (f"{separator}and {more} more" if more > 0 else "")
 
 
 def _neighbours() -> dict[str, set[str]]:

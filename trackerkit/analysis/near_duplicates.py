@@ -37,6 +37,12 @@ duplicates are always reported.
 the order of the trackers, and which pairs ``top_n`` keeps does not depend on it either. The
 rows come in a total order (see :func:`similar_phrases`).
 
+**How big it gets.** A low threshold with ``top_n=None``, or an account that repeats the same
+phrases in many trackers, can make the result quadratic in the number of phrases. The searches
+count what they hold and the expansion to phrase occurrences is counted before it is built, so
+a result over ``max_pairs`` rows (5 million by default) raises :class:`ResultTooLargeError`
+early, saying how to narrow it, instead of running out of memory.
+
     >>> import trackerkit
     >>> account = [
     ...     {"id": "1", "name": "Login", "vocabulary": ["I forgot my password", "my password isn't working"]},
@@ -55,7 +61,7 @@ from typing import TYPE_CHECKING, Any
 
 from trackerkit.analysis._common import Select, check_choice, check_count, check_fraction, prepare
 from trackerkit.analysis._vectorize import char_wb_counts, ragged_arange, unique_ints
-from trackerkit.errors import TrackerDataError
+from trackerkit.errors import ResultTooLargeError, TrackerDataError
 from trackerkit.frames import vocabulary_frame
 
 if TYPE_CHECKING:
@@ -63,10 +69,18 @@ if TYPE_CHECKING:
     import pandas as pd
     import scipy.sparse as sp
 
-__all__ = ["DEFAULT_MAX_EDITS", "DEFAULT_THRESHOLD", "PAIR_COLUMNS", "SCOPES", "similar_phrases"]
+__all__ = [
+    "DEFAULT_MAX_EDITS",
+    "DEFAULT_MAX_PAIRS",
+    "DEFAULT_THRESHOLD",
+    "PAIR_COLUMNS",
+    "SCOPES",
+    "similar_phrases",
+]
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_MAX_EDITS = 2
+DEFAULT_MAX_PAIRS = 5_000_000  # rows of the result: about 2 GB as a DataFrame, and its making
 SCOPES = ("across", "within", "all")
 PAIR_COLUMNS = (
     "tracker_id_a",
@@ -253,12 +267,13 @@ def top_n_mask(i: np.ndarray, j: np.ndarray, score: np.ndarray, top_n: int) -> n
 
 
 def _cosine_pairs(
-    X: sp.csr_matrix, threshold: float, prune: Any = None
+    X: sp.csr_matrix, threshold: float, prune: Any = None, limit: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All pairs ``i < j`` of rows of ``X`` (L2-normalised, non-negative) with cosine >= threshold.
 
     ``prune(i, j, cos) -> mask``, if given, is applied to the pairs gathered so far whenever they
     grow large, which bounds memory on degenerate inputs (thousands of near-identical phrases).
+    More than ``limit`` pairs held after pruning raise :class:`ResultTooLargeError`.
     """
     import numpy as np
     import scipy.sparse as sp
@@ -344,11 +359,13 @@ def _cosine_pairs(
             out_j.append(j[hit])
             out_c.append(np.minimum(cos[hit], 1.0))
             held += int(hit.sum())
-        if prune is not None and held > _PRUNE_AT:
+        if prune is not None and held > min(_PRUNE_AT, limit if limit is not None else _PRUNE_AT):
             ai, aj, ac = (np.concatenate(x) for x in (out_i, out_j, out_c))
             mask = prune(ai, aj, ac)
             out_i, out_j, out_c = [ai[mask]], [aj[mask]], [ac[mask]]
             held = int(mask.sum())
+        if limit is not None and held > limit:
+            raise _too_many(held, limit, searching=True)
         start = stop
     if not out_i:
         return empty
@@ -359,9 +376,17 @@ def _cosine_pairs(
 
 
 def _edit_pairs(
-    counts: sp.csr_matrix, strings: list[str], lengths: np.ndarray, threshold: float, max_edits: int
+    counts: sp.csr_matrix,
+    strings: list[str],
+    lengths: np.ndarray,
+    threshold: float,
+    max_edits: int,
+    limit: int | None = None,
+    keep: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All pairs ``i < j`` within ``max_edits`` OSA edits whose edit similarity >= threshold.
+    """All pairs ``i < j`` within ``max_edits`` OSA edits whose edit similarity >= threshold
+    (more than ``limit`` of them that ``keep(i, j)``, if given, keeps raise
+    :class:`ResultTooLargeError`; with a limit, only those are returned).
 
     ``counts`` holds the character 3-grams (``char_wb``) of ``strings``. One OSA edit changes
     at most 4 of them (the windows centred on the 2-4 characters it touches), so two strings
@@ -423,6 +448,29 @@ def _edit_pairs(
 
     found_i: list[np.ndarray] = []
     found_j: list[np.ndarray] = []
+
+    def verified(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        allowed = np.minimum(tau[i], tau[j])
+        d = _osa(strings, i, j, cutoff=max_edits)
+        longest = np.maximum(lengths[i], lengths[j])
+        ok = (d <= allowed) & (1.0 - d / longest >= threshold - 1e-12)
+        if limit is not None and keep is not None:
+            ok[ok] = keep(i[ok], j[ok])
+        return i[ok], j[ok], d[ok]
+
+    done: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # verified pairs
+
+    def check_size() -> None:
+        # candidates are a superset of the pairs: verify them once they could exceed the limit
+        if limit is None or sum(map(len, found_i)) <= limit:
+            return
+        done.append(verified(np.concatenate(found_i), np.concatenate(found_j)))
+        found_i.clear()
+        found_j.clear()
+        n_done = sum(len(part[0]) for part in done)
+        if n_done > limit:
+            raise _too_many(n_done, limit, searching=True)
+
     # Sorted by length, a chunk of rows only meets the band of columns whose lengths are
     # within max_edits of its own: the length filter without forming the other pairs.
     by_length = np.argsort(lengths, kind="stable")
@@ -446,6 +494,7 @@ def _edit_pairs(
         a, b = survivors(np.minimum(a, b), np.maximum(a, b), exhaustive=False)
         found_i.append(a)
         found_j.append(b)
+        check_size()
         start = stop
     short_rows = np.flatnonzero(short)
     for s in range(0, len(short_rows), 2048):  # exhaustive part, in bounded blocks
@@ -456,31 +505,38 @@ def _edit_pairs(
         a, b = survivors(a[ok], b[ok], exhaustive=True)
         found_i.append(a)
         found_j.append(b)
-    if not found_i:
+        check_size()
+    if found_i:
+        done.append(verified(np.concatenate(found_i), np.concatenate(found_j)))
+    if not done:
         return empty
-    i = np.concatenate(found_i)
-    j = np.concatenate(found_j)
-    allowed = np.minimum(tau[i], tau[j])
-    d = _osa(strings, i, j, cutoff=max_edits)
-    longest = np.maximum(lengths[i], lengths[j])
-    ok = (d <= allowed) & (1.0 - d / longest >= threshold - 1e-12)
-    return i[ok], j[ok], d[ok]
+    i, j, d = (np.concatenate(part) for part in zip(*done))
+    if limit is not None and len(i) > limit:
+        raise _too_many(len(i), limit, searching=True)
+    return i, j, d
 
 
 # --------------------------------------------------------------------------- public function
 
 
 def _search(
-    space: PhraseSpace, rows: np.ndarray, threshold: float, max_edits: int, prune: Any = None
+    space: PhraseSpace,
+    rows: np.ndarray,
+    threshold: float,
+    max_edits: int,
+    prune: Any = None,
+    limit: int | None = None,
+    keep: Any = None,
 ) -> dict[str, np.ndarray]:
-    """Scored pairs (local indices into ``rows``, ``i < j``) with ``score >= threshold``."""
+    """Scored pairs (local indices into ``rows``, ``i < j``) with ``score >= threshold``
+    (``limit`` and ``keep``: see :func:`_edit_pairs`)."""
     import numpy as np
 
     X = space.tfidf[rows]
     strings = [space.phrases[r] for r in rows]
     lengths = space.lengths[rows]
-    ci, cj, cc = _cosine_pairs(X, threshold, prune)
-    ei, ej, ed = _edit_pairs(space.counts[rows], strings, lengths, threshold, max_edits)
+    ci, cj, cc = _cosine_pairs(X, threshold, prune, limit)
+    ei, ej, ed = _edit_pairs(space.counts[rows], strings, lengths, threshold, max_edits, limit, keep)
     n = len(rows)
     key_c = ci * n + cj
     key_e = ei * n + ej
@@ -519,6 +575,19 @@ def selected_vocabulary(vocab_all: pd.DataFrame, chosen: pd.DataFrame) -> pd.Dat
     return picked.iloc[np.argsort(rank[keep].to_numpy(), kind="stable")].reset_index(drop=True)
 
 
+def _too_many(
+    count: int, limit: int, *, searching: bool = False, estimated: bool = False
+) -> ResultTooLargeError:
+    """The error for a result over ``max_pairs`` rows; :func:`similar_phrases` adds the hints."""
+    if estimated:
+        found = f"at least {count:,} pairs (estimated from a sample of pairs)"
+    else:
+        found = f"{'more than ' if searching else ''}{count:,} pairs"
+    return ResultTooLargeError(
+        f"similar_phrases would return {found}, over max_pairs={limit:,}", count=count, limit=limit
+    )
+
+
 def _empty_pairs() -> pd.DataFrame:
     import pandas as pd
 
@@ -540,6 +609,7 @@ def similar_phrases(
     *,
     select: Select = None,
     max_edits: int = DEFAULT_MAX_EDITS,
+    max_pairs: int | None = DEFAULT_MAX_PAIRS,
 ) -> pd.DataFrame:
     """Pairs of near-duplicate phrases, best first.
 
@@ -556,6 +626,10 @@ def similar_phrases(
     written), the same four for ``b``, ``score``, ``cosine``, ``edit_similarity``, ``edits``
     (OSA distance between the normalized phrases) and ``kind``: ``"exact"`` (identical as
     written), ``"normalized"`` (identical after normalization) or ``"near"``.
+
+    A result of more than ``max_pairs`` rows (:data:`DEFAULT_MAX_PAIRS`, 5 million; ``None``:
+    no limit) raises :class:`ResultTooLargeError` as soon as the search finds that many, before
+    memory runs out: raise ``threshold``, set ``top_n`` or select fewer trackers.
 
         >>> account = [
         ...     {"id": "1", "name": "A", "vocabulary": ["send me the invoice", "send me the invocie"]},
@@ -574,6 +648,7 @@ def similar_phrases(
     top_n = check_count("top_n", top_n, allow_none=True)
     check_choice("scope", scope, SCOPES)
     max_edits = check_count("max_edits", max_edits, minimum=0)
+    max_pairs = check_count("max_pairs", max_pairs, minimum=0, allow_none=True)
     frame, chosen = prepare(trackers, select)
     vocab_all = vocabulary_frame(frame)
     vocab = vocab_all if select is None else selected_vocabulary(vocab_all, chosen)
@@ -592,6 +667,7 @@ def similar_phrases(
     member = sp.csr_matrix(
         (np.ones(len(vocab)), (codes, tracker_codes)), shape=(n_unique, int(tracker_codes.max()) + 1)
     )
+    occurrences = member.copy()  # how often each distinct phrase is in each tracker
     member.data[:] = 1.0
     n_trackers = np.asarray(member.sum(axis=1)).ravel()
 
@@ -604,6 +680,11 @@ def similar_phrases(
         return n_trackers[i] * n_trackers[j] > common
 
     prune = None
+    if top_n is None and scope != "all":
+
+        def prune(i: np.ndarray, j: np.ndarray, cos: np.ndarray) -> np.ndarray:
+            return eligible(i, j)  # only the pairs the scope keeps count towards max_pairs
+
     if top_n is not None:
 
         def prune(i: np.ndarray, j: np.ndarray, cos: np.ndarray) -> np.ndarray:
@@ -613,7 +694,29 @@ def similar_phrases(
             mask[idx[top_n_mask(i[idx], j[idx], cos[idx], top_n)]] = True
             return mask
 
-    found = _search(space, rows, threshold, max_edits, prune)
+    def too_many(exc: ResultTooLargeError) -> ResultTooLargeError:
+        hints = [f"raise threshold (now {threshold:g})"]
+        if top_n is None:
+            hints.append("set top_n (each phrase's best partners only)")
+        hints.append("select fewer trackers (select=)")
+        if scope == "all":
+            hints.append("use scope='across' or 'within'")
+        hints.append("or raise max_pairs if the memory is there")
+        narrowed = ResultTooLargeError(
+            f"{exc}; narrow it: {', '.join(hints)}", count=exc.count, limit=exc.limit
+        )
+        return narrowed
+
+    if top_n is None and max_pairs is not None:  # score >= cosine: these pairs are all returned
+        floor = _sampled_pairs_floor(space.tfidf[rows], threshold - 1e-12, eligible)
+        if floor > max_pairs:
+            raise too_many(_too_many(floor, max_pairs, estimated=True))
+    try:
+        found = _search(
+            space, rows, threshold, max_edits, prune, max_pairs, None if scope == "all" else eligible
+        )
+    except ResultTooLargeError as exc:
+        raise too_many(exc) from None
     ok = eligible(found["i"], found["j"])
     found = {k: v[ok] for k, v in found.items()}
     if top_n is not None and len(found["i"]):
@@ -626,6 +729,10 @@ def similar_phrases(
     occ_start = np.concatenate([[0], np.cumsum(n_occ)[:-1]])
     ui, uj = found["i"], found["j"]
     reps = n_occ[ui] * n_occ[uj]
+    if max_pairs is not None:  # count the rows before building them
+        n_rows = _result_rows(occurrences, n_occ, ui, uj, scope)
+        if n_rows > max_pairs:
+            raise too_many(_too_many(n_rows, max_pairs))
     pair = np.repeat(np.arange(len(ui)), reps)
     within = ragged_arange(np.zeros(len(ui), np.int64), reps)
     left = occ[occ_start[ui[pair]] + within // n_occ[uj[pair]]]
@@ -683,6 +790,42 @@ def similar_phrases(
         out[c] = out[c].astype("str")
     out.attrs.update(threshold=threshold, top_n=top_n, scope=scope, max_edits=max_edits)
     return out
+
+
+def _sampled_pairs_floor(X: sp.csr_matrix, threshold: float, keep: Any, samples: int = 20_000) -> int:
+    """A lower bound (three standard deviations under the estimate) of the pairs of rows of
+    ``X`` with cosine >= ``threshold`` that ``keep(i, j)`` keeps, from a fixed random sample of
+    pairs: a hopeless query is refused in milliseconds instead of after a long search."""
+    import numpy as np
+
+    n = X.shape[0]
+    if n < 2:
+        return 0
+    rng = np.random.default_rng(0)  # the same query always gets the same answer
+    i = rng.integers(0, n, samples)
+    j = rng.integers(0, n, samples)
+    ok = i != j
+    i, j = np.minimum(i[ok], j[ok]), np.maximum(i[ok], j[ok])
+    hits = int(((_rowwise_dot(X, i, j) >= threshold) & keep(i, j)).sum())
+    floor = max(0.0, hits - 3.0 * hits**0.5) / max(len(i), 1)
+    return int(floor * (n * (n - 1) // 2))
+
+
+def _result_rows(
+    occurrences: sp.csr_matrix, n_occ: np.ndarray, ui: np.ndarray, uj: np.ndarray, scope: str
+) -> int:
+    """Rows :func:`similar_phrases` returns for the distinct-phrase pairs ``(ui, uj)``: every
+    pair of their occurrences, plus every pair of occurrences of one phrase (exact duplicates),
+    those in one tracker (``"within"``), in two (``"across"``) or all."""
+    import numpy as np
+
+    everything = int((n_occ[ui] * n_occ[uj]).sum()) + int((n_occ * (n_occ - 1) // 2).sum())
+    if scope == "all":
+        return everything
+    counts = occurrences.data.astype(np.int64)  # occurrences of a phrase in one tracker
+    same_tracker = int(_rowwise_dot_raw(occurrences, ui, uj).sum()) if len(ui) else 0
+    same_tracker += int((counts * (counts - 1) // 2).sum())
+    return same_tracker if scope == "within" else everything - same_tracker
 
 
 def _rowwise_dot_raw(X: sp.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
