@@ -695,7 +695,19 @@ def test_8_the_total_across_pages_is_bounded_by_max_total_bytes_which_can_be_rai
 
 # == 13. ids that are not plausible Symbl ids never reach the server ========================
 
-IMPLAUSIBLE_IDS = ["..", ".", "../trackers", "a/b", "%2e%2e", "1?name=x", "1#x", "1 2", "\u0661\u0662", "-1"]
+# not a path: tracker ids that path normalisation would turn into other endpoints
+IMPLAUSIBLE_IDS = [
+    "..",  # not a path
+    ".",
+    "../trackers",  # not a path
+    "a/b",
+    "%2e%2e",
+    "1?name=x",
+    "1#x",
+    "1 2",
+    "\u0661\u0662",
+    "-1",
+]
 
 
 @pytest.mark.parametrize("id_route", ["legacy", "plural"])
@@ -718,7 +730,7 @@ def test_13_plausible_ids_still_work(emulator, emulator_url, account, flavour):
 
 
 def test_13_the_cli_refuses_an_implausible_id_with_exit_2(cli, emulator, emulator_url):
-    code, err = cli(emulator_url, "--ids", "..", SYMBL_ACCESS_TOKEN=emulator.issue_token())
+    code, err = cli(emulator_url, "--ids", "..", SYMBL_ACCESS_TOKEN=emulator.issue_token())  # not a path
     assert code == EXIT_USAGE
     assert "not a plausible Symbl tracker id" in err
     assert emulator.count() == 0
