@@ -9,7 +9,7 @@ however often it lists it; phrases that normalize to the empty string are ignore
     ...     {"id": "1", "name": "A", "vocabulary": ["hi there", "hello", "good morning"]},
     ...     {"id": "2", "name": "B", "vocabulary": ["Hello!", "good morning", "hey"]},
     ... ]
-    >>> trackerkit.overlap_matrix(account)
+    >>> trackerkit.overlap_matrix(account).matrix
     other    A  B
     tracker
     A        3  2
@@ -18,17 +18,20 @@ however often it lists it; phrases that normalize to the empty string are ignore
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from trackerkit.analysis._common import Select, check_choice, first_occurrences, prepare, resolve_key, square
+from trackerkit._validation import check_choice
+from trackerkit.analysis._common import Select, first_occurrences, prepare, resolve_key, square
+from trackerkit.analysis._results import TrackerMatrix
+from trackerkit.constants import OVERLAP_METRICS, SHARED_COLUMNS
 from trackerkit.frames import normalize_phrase
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["overlap_matrix", "shared_phrases"]
+    from trackerkit._typing import TrackerKey, TrackersLike
 
-METRICS = ("count", "jaccard", "containment")
+__all__ = ["overlap_matrix", "shared_phrases"]
 
 
 def _phrase_sets(frame: pd.DataFrame) -> list[set[str]]:
@@ -36,36 +39,50 @@ def _phrase_sets(frame: pd.DataFrame) -> list[set[str]]:
 
 
 def overlap_matrix(
-    trackers: Any, metric: str = "count", *, select: Select = None, label: str = "name"
-) -> pd.DataFrame:
+    trackers: TrackersLike, *, metric: str = "count", select: Select = None, label: str = "name"
+) -> TrackerMatrix:
     """Tracker x tracker overlap of distinct normalized phrases.
 
-    ``metric``:
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account.
+    metric : {"count", "jaccard", "containment"}
+        * ``"count"``: number of shared phrases; the diagonal is the tracker's number of
+          distinct phrases (int64).
+        * ``"jaccard"``: shared / union, symmetric, 1.0 on the diagonal.
+        * ``"containment"``: **row** tracker's share of phrases also found in the **column**
+          tracker, ``|row & col| / |row|``; not symmetric (a small tracker copied into a large
+          one scores 1.0 in its row), 1.0 on the diagonal.
+    select : list of names or ids, optional
+        Restricts and orders the trackers.
+    label : {"name", "id"}
+        What the axes are labelled by.
 
-    * ``"count"``: number of shared phrases; the diagonal is the tracker's number of distinct
-      phrases (int64).
-    * ``"jaccard"``: shared / union, symmetric, 1.0 on the diagonal.
-    * ``"containment"``: **row** tracker's share of phrases also found in the **column**
-      tracker, ``|row & col| / |row|``; not symmetric (a small tracker copied into a large one
-      scores 1.0 in its row), 1.0 on the diagonal.
+    Returns
+    -------
+    TrackerMatrix
+        The square ``.matrix`` and its ``metric``. A tracker without phrases scores 0.0
+        everywhere, its diagonal included (there is nothing to share).
 
-    A tracker without phrases scores 0.0 everywhere, its diagonal included (there is nothing
-    to share). ``select`` restricts and orders the trackers; ``label="id"`` labels the axes
-    with ids instead of names.
-
-        >>> account = [
-        ...     {"id": "1", "name": "A", "vocabulary": ["a b", "c d"]},
-        ...     {"id": "2", "name": "B", "vocabulary": ["a b", "e f", "g h", "i j"]},
-        ... ]
-        >>> overlap_matrix(account, "containment")
-        other       A    B
-        tracker
-        A        1.00  0.5
-        B        0.25  1.0
+    Examples
+    --------
+    >>> account = [
+    ...     {"id": "1", "name": "A", "vocabulary": ["a b", "c d"]},
+    ...     {"id": "2", "name": "B", "vocabulary": ["a b", "e f", "g h", "i j"]},
+    ... ]
+    >>> result = overlap_matrix(account, metric="containment")
+    >>> result.value_label
+    'containment'
+    >>> result.matrix
+    other       A    B
+    tracker
+    A        1.00  0.5
+    B        0.25  1.0
     """
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
-    check_choice("metric", metric, METRICS)
+    check_choice("metric", metric, OVERLAP_METRICS)
     _, chosen = prepare(trackers, select)
     sets = _phrase_sets(chosen)
     n = len(sets)
@@ -75,41 +92,59 @@ def overlap_matrix(
         for j in range(i + 1, n):
             counts[i, j] = counts[j, i] = len(sets[i] & sets[j])
     if metric == "count":
-        return square(counts, chosen, label)
-    sizes = np.diag(counts).astype(np.float64)
-    if metric == "jaccard":
-        denominator = sizes[:, None] + sizes[None, :] - counts
+        values = counts
     else:
-        denominator = np.repeat(sizes[:, None], n, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = np.where(denominator > 0, counts / np.where(denominator > 0, denominator, 1), 0.0)
-    return square(values, chosen, label)
+        sizes = np.diag(counts).astype(np.float64)
+        if metric == "jaccard":
+            denominator = sizes[:, None] + sizes[None, :] - counts
+        else:
+            denominator = np.repeat(sizes[:, None], n, axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = np.where(denominator > 0, counts / np.where(denominator > 0, denominator, 1), 0.0)
+    return TrackerMatrix(
+        matrix=square(values, chosen, label),
+        metric=metric,
+        label=label,
+        tracker_ids=tuple(str(i) for i in chosen["tracker_id"]),
+    )
 
 
-def shared_phrases(trackers: Any, a: str | int, b: str | int) -> pd.DataFrame:
-    """The phrases trackers ``a`` and ``b`` (names or ids) share, as each side wrote them.
+def shared_phrases(trackers: TrackersLike, tracker: TrackerKey, other: TrackerKey) -> pd.DataFrame:
+    """The phrases ``tracker`` and ``other`` (names or ids) share, as each side wrote them.
 
-    One row per shared normalized phrase, in ``a``'s order (by ``position_a``, which is unique:
-    a total order). Columns: ``phrase_norm``,
-    ``phrase_a``, ``phrase_b`` (as written), ``position_a``, ``position_b`` (0-based index in
-    each vocabulary; the first occurrence when a tracker lists a phrase twice).
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account.
+    tracker, other : str or int
+        The two trackers (``a`` and ``b`` in the columns).
 
-        >>> account = [
-        ...     {"id": "1", "name": "A", "vocabulary": ["Hi there", "Can I get a discount?"]},
-        ...     {"id": "2", "name": "B", "vocabulary": ["can i get a discount", "bye"]},
-        ... ]
-        >>> shared_phrases(account, "A", "2")[["phrase_a", "phrase_b", "position_a", "position_b"]]
-                        phrase_a              phrase_b  position_a  position_b
-        0  Can I get a discount?  can i get a discount           1           0
+    Returns
+    -------
+    DataFrame
+        One row per shared normalized phrase, in ``tracker``'s order (by ``position_a``,
+        which is unique: a total order). Columns: ``phrase_norm``, ``phrase_a``, ``phrase_b``
+        (as written), ``position_a``, ``position_b`` (0-based index in each vocabulary; the
+        first occurrence when a tracker lists a phrase twice).
+
+    Examples
+    --------
+    >>> account = [
+    ...     {"id": "1", "name": "A", "vocabulary": ["Hi there", "Can I get a discount?"]},
+    ...     {"id": "2", "name": "B", "vocabulary": ["can i get a discount", "bye"]},
+    ... ]
+    >>> shared_phrases(account, "A", "2")[["phrase_a", "phrase_b", "position_a", "position_b"]]
+                    phrase_a              phrase_b  position_a  position_b
+    0  Can I get a discount?  can i get a discount           1           0
     """
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     frame, _ = prepare(trackers)
-    rows = [resolve_key(frame, key, name) for key, name in ((a, "a"), (b, "b"))]
+    rows = [resolve_key(frame, key, name) for key, name in ((tracker, "tracker"), (other, "other"))]
     firsts = [first_occurrences(frame["vocabulary"].iloc[row]) for row in rows]
     first_a, first_b = firsts
     shared = sorted((pos, norm) for norm, (pos, _) in first_a.items() if norm in first_b)
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "phrase_norm": [norm for _, norm in shared],
             "phrase_a": [first_a[norm][1] for _, norm in shared],
@@ -117,8 +152,5 @@ def shared_phrases(trackers: Any, a: str | int, b: str | int) -> pd.DataFrame:
             "position_a": pd.array([first_a[norm][0] for _, norm in shared], dtype="int64"),
             "position_b": pd.array([first_b[norm][0] for _, norm in shared], dtype="int64"),
         },
-        columns=["phrase_norm", "phrase_a", "phrase_b", "position_a", "position_b"],
+        columns=list(SHARED_COLUMNS),
     )
-    out.attrs["a"] = str(frame["name"].iloc[rows[0]])
-    out.attrs["b"] = str(frame["name"].iloc[rows[1]])
-    return out

@@ -19,7 +19,7 @@ not change with it.
     ...     {"id": "2", "name": "Money back", "vocabulary": ["give me my money back", "refund please"]},
     ...     {"id": "3", "name": "Greeting", "vocabulary": ["hello there", "good morning"]},
     ... ]
-    >>> trackerkit.similarity_matrix(account).round(2)
+    >>> trackerkit.similarity_matrix(account).matrix.round(2)
     other       Refund  Money back  Greeting
     tracker
     Refund        1.00        0.48      0.01
@@ -31,29 +31,41 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from trackerkit._validation import check_choice, check_count, check_fraction, check_ngram_range, check_number
 from trackerkit.analysis._common import (
     Select,
-    check_choice,
-    check_count,
-    check_fraction,
     empty_vocabulary_error,
     first_occurrences,
     prepare,
     resolve_key,
     square,
 )
-from trackerkit.errors import TrackerDataError
-from trackerkit.frames import normalize_phrase
+from trackerkit.analysis._results import TrackerComparison, TrackerMatrix, as_tracker_matrix
+from trackerkit.analysis._vectorize import char_wb_counts, decode
+from trackerkit.analysis.near_duplicates import PhraseSpace
+from trackerkit.constants import (
+    ANALYZERS,
+    COMPARE_COLUMNS,
+    COMPARE_STATUSES,
+    DEFAULT_ANALYZER,
+    DEFAULT_MAX_EDITS,
+    DEFAULT_PHRASE_THRESHOLD,
+    NEIGHBOUR_COLUMNS,
+    PAIR_COLUMNS,
+)
+from trackerkit.errors import InvalidParameterError, TrackerDataError
+from trackerkit.frames import normalize_phrase, vocabulary_frame
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["COMPARE_STATUSES", "compare_trackers", "most_similar", "similarity_matrix", "tracker_pairs"]
+    from trackerkit._typing import TrackerKey, TrackersLike
 
-ANALYZERS = ("word", "char_wb")
+__all__ = ["compare_trackers", "most_similar", "similarity_matrix", "tracker_pairs"]
+
+#: The n-gram range of each analyzer when ``ngram_range`` is not given.
 DEFAULT_NGRAMS = {"word": (1, 1), "char_wb": (3, 5)}
-COMPARE_STATUSES = ("shared", "near-duplicate", "unique to a", "unique to b")
 # TfidfVectorizer options that weight terms; the others shape how phrases are analysed.
 _WEIGHTING = {
     "binary",
@@ -81,28 +93,23 @@ class TrackerVectors:
         ngram_range: tuple[int, int] | None,
         options: dict[str, Any],
     ) -> None:
-        import numpy as np
-        import scipy.sparse as sp
-        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-
-        from trackerkit.analysis._vectorize import char_wb_counts
+        import numpy as np  # lazy: heavy
+        import scipy.sparse as sp  # lazy: heavy
+        from sklearn.feature_extraction.text import (  # lazy: heavy
+            CountVectorizer,
+            TfidfTransformer,
+            TfidfVectorizer,
+        )
 
         check_choice("analyzer", analyzer, ANALYZERS)
-        if ngram_range is None:
-            ngram_range = DEFAULT_NGRAMS[analyzer]
-        if (
-            not isinstance(ngram_range, tuple)
-            or len(ngram_range) != 2
-            or not all(isinstance(v, int) and not isinstance(v, bool) for v in ngram_range)
-            or not 1 <= ngram_range[0] <= ngram_range[1]
-        ):
-            raise ValueError(
-                f"ngram_range must be a tuple (min_n, max_n) with 1 <= min_n <= max_n; got {ngram_range!r}"
-            )
+        ngram_range = check_ngram_range("ngram_range", ngram_range) or DEFAULT_NGRAMS[analyzer]
         unknown = set(options) - _WEIGHTING - _ANALYSIS
         if unknown:
             allowed = ", ".join(sorted(_WEIGHTING | _ANALYSIS))
-            raise ValueError(f"unknown TF-IDF option(s) {', '.join(sorted(unknown))}; allowed: {allowed}")
+            raise InvalidParameterError(
+                f"unknown TF-IDF option(s) {', '.join(sorted(unknown))}; allowed: {allowed}",
+                parameter="tfidf_options",
+            )
         weighting = {"sublinear_tf": True, **{k: v for k, v in options.items() if k in _WEIGHTING}}
         analysis = {k: v for k, v in options.items() if k in _ANALYSIS}
         self._decoder: Any = None
@@ -160,19 +167,21 @@ class TrackerVectors:
         except ValueError as exc:
             if "empty vocabulary" in str(exc) or "no terms remain" in str(exc):
                 raise empty_vocabulary_error("cannot compare trackers", exc) from None
-            raise ValueError(f"invalid TF-IDF options {options!r}: {exc}") from None
+            raise InvalidParameterError(
+                f"invalid TF-IDF options {options!r}: {exc}", parameter="tfidf_options"
+            ) from None
         except TypeError as exc:
-            raise ValueError(f"invalid TF-IDF options {options!r}: {exc}") from None
+            raise InvalidParameterError(
+                f"invalid TF-IDF options {options!r}: {exc}", parameter="tfidf_options"
+            ) from None
 
     def term_names(self, columns: Any) -> list[str]:
-        from trackerkit.analysis._vectorize import decode
-
         if self._decoder is not None:
             return decode(self._decoder, columns)
         return [str(self._terms[c]) for c in columns]
 
     def cosine(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         if self.matrix.shape[1] == 0:
             return np.zeros((len(rows_a), len(rows_b)))
@@ -184,36 +193,60 @@ def _identity(document: list[str]) -> list[str]:
 
 
 def _positions(frame: pd.DataFrame, chosen: pd.DataFrame) -> np.ndarray:
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     where = {tid: k for k, tid in enumerate(frame["tracker_id"])}
     return np.asarray([where[tid] for tid in chosen["tracker_id"]], dtype=np.int64)
 
 
 def similarity_matrix(
-    trackers: Any,
-    analyzer: str = "char_wb",
-    ngram_range: tuple[int, int] | None = None,
+    trackers: TrackersLike,
     *,
+    analyzer: str = DEFAULT_ANALYZER,
+    ngram_range: tuple[int, int] | None = None,
     select: Select = None,
     label: str = "name",
     **tfidf_options: Any,
-) -> pd.DataFrame:
+) -> TrackerMatrix:
     """Tracker x tracker cosine similarity of TF-IDF vectors (see the module docs).
 
-    ``analyzer``: ``"char_wb"`` (the default: character n-grams inside word boundaries,
-    ``ngram_range`` (3, 5)) or ``"word"`` (default (1, 1)). ``tfidf_options`` go to scikit-learn's
-    ``TfidfVectorizer`` (``stop_words``, ``min_df``, ``sublinear_tf``, ...). Symmetric, 1.0 on the
-    diagonal; a tracker with no terms scores 0.0 everywhere, its diagonal included.
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account: a trackers frame or anything :func:`trackerkit.load_trackers` accepts.
+    analyzer : {"char_wb", "word"}
+        ``"char_wb"`` (the default: character n-grams inside word boundaries, ``ngram_range``
+        (3, 5)) or ``"word"`` (default (1, 1)).
+    ngram_range : tuple of int, optional
+        ``(min_n, max_n)`` of the analyzer's n-grams.
+    select : list of names or ids, optional
+        The trackers shown, in this order (IDF still comes from every tracker).
+    label : {"name", "id"}
+        What the axes are labelled by.
+    **tfidf_options
+        Passed to scikit-learn's ``TfidfVectorizer`` (``stop_words``, ``min_df``,
+        ``sublinear_tf``, ...).
 
-        >>> account = [
-        ...     {"id": "1", "name": "A", "vocabulary": ["cancel my plan"]},
-        ...     {"id": "2", "name": "B", "vocabulary": ["cancel my subscription"]},
-        ... ]
-        >>> float(similarity_matrix(account).loc["A", "B"]) > 0
-        True
+    Returns
+    -------
+    TrackerMatrix
+        ``.matrix`` is symmetric, 1.0 on the diagonal (a tracker with no terms scores 0.0
+        everywhere, its diagonal included); ``metric="cosine"``, with the analyzer and n-gram
+        range used.
+
+    Examples
+    --------
+    >>> account = [
+    ...     {"id": "1", "name": "A", "vocabulary": ["cancel my plan"]},
+    ...     {"id": "2", "name": "B", "vocabulary": ["cancel my subscription"]},
+    ... ]
+    >>> result = similarity_matrix(account)
+    >>> result
+    TrackerMatrix(2 x 2, metric='cosine', analyzer='char_wb')
+    >>> float(result.matrix.loc["A", "B"]) > 0
+    True
     """
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     frame, chosen = prepare(trackers, select)
     vectors = TrackerVectors(frame, analyzer, ngram_range, tfidf_options)
@@ -222,117 +255,149 @@ def similarity_matrix(
     values = (values + values.T) / 2  # exact symmetry despite floating point
     nonzero = np.asarray(vectors.matrix[rows].getnnz(axis=1) > 0) if len(rows) else np.zeros(0, bool)
     np.fill_diagonal(values, np.where(nonzero, 1.0, 0.0))
-    out = square(values, chosen, label)
-    out.attrs.update(analyzer=analyzer, ngram_range=ngram_range or DEFAULT_NGRAMS.get(analyzer))
-    return out
+    return TrackerMatrix(
+        matrix=square(values, chosen, label),
+        metric="cosine",
+        analyzer=analyzer,
+        ngram_range=check_ngram_range("ngram_range", ngram_range) or DEFAULT_NGRAMS[analyzer],
+        label=label,
+        tracker_ids=tuple(str(i) for i in chosen["tracker_id"]),
+    )
 
 
 def tracker_pairs(
-    matrix: pd.DataFrame, threshold: float | None = None, top: int | None = None
+    matrix: TrackerMatrix | pd.DataFrame, *, threshold: float | None = None, k: int | None = None
 ) -> pd.DataFrame:
     """The tracker pairs of a square matrix as a tidy frame, highest score first.
 
-    ``matrix`` is what :func:`similarity_matrix` or :func:`overlap_matrix` return. Columns:
-    ``tracker_a``, ``tracker_b`` (the matrix's labels: names, or ids with ``label="id"``) and
-    ``score``. A symmetric matrix gives each unordered pair once (``a`` before ``b`` in the
-    matrix's order); an asymmetric one (``"containment"``) gives both directions, ``a`` being
-    the row. The diagonal is left out. ``threshold`` keeps scores at or above it; ``top`` keeps
-    the first ``top`` pairs.
+    Parameters
+    ----------
+    matrix : TrackerMatrix or DataFrame
+        What :func:`similarity_matrix` or :func:`overlap_matrix` return (or a square DataFrame
+        labelled alike on both axes).
+    threshold : float, optional
+        Keep the pairs scoring at least this (for an overlap count, a number of phrases).
+    k : int, optional
+        Keep the first ``k`` pairs.
 
+    Returns
+    -------
+    DataFrame
+        ``tracker_a``, ``tracker_b`` (the matrix's labels: names, or ids with ``label="id"``)
+        and ``score``. A symmetric matrix gives each unordered pair once (``a`` before ``b`` in
+        the matrix's order); an asymmetric one (``"containment"``) gives both directions, ``a``
+        being the row. The diagonal is left out.
+
+    Notes
+    -----
     The order is total: ``score`` descending, then the matrix position of ``tracker_a``, then
     that of ``tracker_b`` (for a matrix of :func:`similarity_matrix`, the account order, or
     the ``select`` order). It depends on the matrix only, never on the sort algorithm.
 
-        >>> import trackerkit
-        >>> m = trackerkit.overlap_matrix(
-        ...     [
-        ...         {"id": "1", "name": "A", "vocabulary": ["hi", "yo", "hey"]},
-        ...         {"id": "2", "name": "B", "vocabulary": ["hi", "yo"]},
-        ...         {"id": "3", "name": "C", "vocabulary": ["hi"]},
-        ...     ]
-        ... )
-        >>> tracker_pairs(m, threshold=1)
-          tracker_a tracker_b  score
-        0         A         B      2
-        1         A         C      1
-        2         B         C      1
+    Examples
+    --------
+    >>> import trackerkit
+    >>> m = trackerkit.overlap_matrix(
+    ...     [
+    ...         {"id": "1", "name": "A", "vocabulary": ["hi", "yo", "hey"]},
+    ...         {"id": "2", "name": "B", "vocabulary": ["hi", "yo"]},
+    ...         {"id": "3", "name": "C", "vocabulary": ["hi"]},
+    ...     ]
+    ... )
+    >>> tracker_pairs(m, threshold=1)
+      tracker_a tracker_b  score
+    0         A         B      2
+    1         A         C      1
+    2         B         C      1
     """
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
-    if not isinstance(matrix, pd.DataFrame) or matrix.shape[0] != matrix.shape[1]:
-        raise TypeError(
-            "tracker_pairs expects the square DataFrame similarity_matrix or overlap_matrix returns"
-        )
-    if threshold is not None and (
-        isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold != threshold
-    ):
-        raise ValueError(f"threshold must be a number or None; got {threshold!r}")
-    top = check_count("top", top, allow_none=True)
-    values = matrix.to_numpy()
+    matrix = as_tracker_matrix(matrix)
+    threshold = check_number("threshold", threshold, allow_none=True)
+    k = check_count("k", k, allow_none=True)
+    values = matrix.matrix.to_numpy()
     n = len(values)
     symmetric = bool(np.array_equal(values, values.T))
     rows, cols = np.triu_indices(n, k=1) if symmetric else np.nonzero(~np.eye(n, dtype=bool))
     scores = values[rows, cols]
     keep = np.ones(len(scores), dtype=bool) if threshold is None else scores >= threshold
     rows, cols, scores = rows[keep], cols[keep], scores[keep]
-    order = np.lexsort((cols, rows, -scores))[:top]  # score, then matrix position: a total order
-    labels = np.asarray(matrix.index, dtype=object)
-    out = pd.DataFrame(
-        {"tracker_a": labels[rows[order]], "tracker_b": labels[cols[order]], "score": scores[order]}
-    )
+    order = np.lexsort((cols, rows, -scores))[:k]  # score, then matrix position: a total order
+    labels = np.asarray(matrix.labels, dtype=object)
+    out = pd.DataFrame(dict(zip(PAIR_COLUMNS, (labels[rows[order]], labels[cols[order]], scores[order]))))
     out["tracker_a"] = out["tracker_a"].astype("str")
     out["tracker_b"] = out["tracker_b"].astype("str")
     return out
 
 
 def most_similar(
-    trackers: Any,
-    key: str | int,
-    k: int = 5,
+    trackers: TrackersLike,
+    tracker: TrackerKey,
     *,
+    k: int = 5,
+    evidence: int = 5,
     select: Select = None,
-    analyzer: str = "char_wb",
+    analyzer: str = DEFAULT_ANALYZER,
     ngram_range: tuple[int, int] | None = None,
-    n_terms: int = 5,
     **tfidf_options: Any,
 ) -> pd.DataFrame:
-    """The ``k`` trackers most similar to ``key`` (name or id), with the evidence.
+    """The ``k`` trackers most similar to ``tracker``, with the evidence.
 
-    Columns: ``rank`` (1 = most similar), ``tracker_id``, ``tracker``, ``score`` (the cosine of
-    :func:`similarity_matrix` with the same analyzer and options), ``n_shared`` (phrases equal
-    after normalization), ``shared_phrases`` (list of those normalized phrases) and
-    ``shared_terms`` (list of up to ``n_terms`` *words* the two trackers share, strongest
-    first by their word TF-IDF product, so the evidence reads well whatever the analyzer;
-    equal products in alphabetical order). ``select`` restricts the candidates; neighbours
-    scoring 0 are left out, so fewer than ``k`` rows may come back (none for a one-tracker
-    account).
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account.
+    tracker : str or int
+        The tracker, by name or id.
+    k : int
+        How many neighbours at most.
+    evidence : int
+        How many shared words at most in ``shared_terms``.
+    select : list of names or ids, optional
+        The candidates (default: every other tracker).
+    analyzer, ngram_range, **tfidf_options
+        As for :func:`similarity_matrix`.
 
-    The ranking is a total order: ``score`` descending, then tracker order (the position of the
-    tracker in ``trackers``, or in ``select`` when given). Trackers with the same phrases score
-    exactly alike, so among them (and at the ``k`` cut) the earlier tracker comes first.
+    Returns
+    -------
+    DataFrame
+        ``rank`` (1 = most similar), ``tracker_id``, ``tracker``, ``score`` (the cosine of
+        :func:`similarity_matrix` with the same analyzer and options), ``n_shared`` (phrases
+        equal after normalization), ``shared_phrases`` (list of those normalized phrases) and
+        ``shared_terms`` (list of up to ``evidence`` *words* the two trackers share, strongest
+        first by their word TF-IDF product, so the evidence reads well whatever the analyzer;
+        equal products in alphabetical order). Neighbours scoring 0 are left out, so fewer than
+        ``k`` rows may come back (none for a one-tracker account).
 
-        >>> account = [
-        ...     {"id": "1", "name": "Refund", "vocabulary": ["i want a refund", "refund my money"]},
-        ...     {"id": "2", "name": "Money back", "vocabulary": ["I want a refund!", "money back"]},
-        ...     {"id": "3", "name": "Greeting", "vocabulary": ["hello there", "good morning"]},
-        ... ]
-        >>> most_similar(account, "Refund", k=1)[["rank", "tracker", "n_shared", "shared_terms"]]
-           rank     tracker  n_shared           shared_terms
-        0     1  Money back         1  [refund, money, want]
+    Notes
+    -----
+    The ranking is a total order: ``score`` descending, then tracker order (the position of
+    the tracker in ``trackers``, or in ``select`` when given). Trackers with the same phrases
+    score exactly alike, so among them (and at the ``k`` cut) the earlier tracker comes first.
+
+    Examples
+    --------
+    >>> account = [
+    ...     {"id": "1", "name": "Refund", "vocabulary": ["i want a refund", "refund my money"]},
+    ...     {"id": "2", "name": "Money back", "vocabulary": ["I want a refund!", "money back"]},
+    ...     {"id": "3", "name": "Greeting", "vocabulary": ["hello there", "good morning"]},
+    ... ]
+    >>> most_similar(account, "Refund", k=1)[["rank", "tracker", "n_shared", "shared_terms"]]
+       rank     tracker  n_shared           shared_terms
+    0     1  Money back         1  [refund, money, want]
     """
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     k = check_count("k", k)
-    n_terms = check_count("n_terms", n_terms, minimum=0)
+    evidence = check_count("evidence", evidence, minimum=0)
     frame, chosen = prepare(trackers, select)
-    row = resolve_key(frame, key, "key")
+    row = resolve_key(frame, tracker, "tracker")
     vectors = TrackerVectors(frame, analyzer, ngram_range, tfidf_options)
     candidates = np.asarray([r for r in _positions(frame, chosen) if r != row], dtype=np.int64)
-    columns = ["rank", "tracker_id", "tracker", "score", "n_shared", "shared_phrases", "shared_terms"]
     if len(candidates) == 0:
-        return _typed_neighbours(pd.DataFrame({c: [] for c in columns}))
+        return _typed_neighbours(pd.DataFrame({c: [] for c in NEIGHBOUR_COLUMNS}))
     scores = vectors.cosine(np.asarray([row]), candidates)[0]
     # score, then tracker order (the candidates are in it): a total order
     order = [o for o in np.lexsort((np.arange(len(scores)), -scores)) if scores[o] > 0][:k]
@@ -349,10 +414,10 @@ def most_similar(
         theirs = {normalize_phrase(p) for p in frame["vocabulary"].iloc[other]}
         shared = sorted(mine & theirs)
         terms: list[str] = []
-        if words is not None and n_terms:
+        if words is not None and evidence:
             contribution = words.matrix[row].multiply(words.matrix[other]).tocoo()
             # strongest first, ties alphabetical (word columns are in alphabetical order)
-            strongest = np.lexsort((contribution.col, -contribution.data))[:n_terms]
+            strongest = np.lexsort((contribution.col, -contribution.data))[:evidence]
             terms = words.term_names(contribution.col[strongest])
         records.append(
             (
@@ -365,7 +430,7 @@ def most_similar(
                 terms,
             )
         )
-    return _typed_neighbours(pd.DataFrame.from_records(records, columns=columns))
+    return _typed_neighbours(pd.DataFrame.from_records(records, columns=list(NEIGHBOUR_COLUMNS)))
 
 
 def _typed_neighbours(out: pd.DataFrame) -> pd.DataFrame:
@@ -380,46 +445,71 @@ def _typed_neighbours(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_trackers(
-    trackers: Any, a: str | int, b: str | int, threshold: float | None = None, *, max_edits: int | None = None
-) -> pd.DataFrame:
-    """The phrases of trackers ``a`` and ``b`` side by side, each classified.
+    trackers: TrackersLike,
+    tracker: TrackerKey,
+    other: TrackerKey,
+    *,
+    threshold: float | None = None,
+    max_edits: int | None = None,
+) -> TrackerComparison:
+    """The phrases of ``tracker`` and ``other`` side by side, each classified.
 
-    One row per distinct normalized phrase of either tracker (a tracker listing a phrase twice
-    shows its first occurrence), with ``status``:
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account.
+    tracker, other : str or int
+        The two trackers, by name or id (``a`` and ``b`` in the table's columns).
+    threshold : float, optional
+        The near-duplicate score from which two phrases pair up, as in
+        :func:`similar_phrases` (default ``DEFAULT_PHRASE_THRESHOLD``, 0.8).
+    max_edits : int, optional
+        As in :func:`similar_phrases` (default ``DEFAULT_MAX_EDITS``, 2).
 
-    * ``"shared"``: in both after normalization (``score`` 1.0);
-    * ``"near-duplicate"``: a phrase of ``a`` paired with a phrase of ``b``, scored as in
-      :func:`similar_phrases` (same ``threshold``, default 0.8, and ``max_edits``). Pairs are
-      made greedily, best score first, each phrase used once;
-    * ``"unique to a"`` / ``"unique to b"``: everything else (``score`` NaN).
+    Returns
+    -------
+    TrackerComparison
+        Its ``table`` has one row per distinct normalized phrase of either tracker (a tracker
+        listing a phrase twice shows its first occurrence), with ``status``:
 
-    Columns: ``status``, ``phrase_a``, ``phrase_b`` (as written, empty string where there is
-    none), ``position_a``, ``position_b`` (nullable Int64), ``score``. Rows are ordered by
-    status in the order above, then by ``position_a``, then ``position_b`` (a total order:
-    each phrase appears once). Near-duplicate pairs are chosen best score first, equal scores
-    by position in ``a``, then in ``b``.
+        * ``"shared"``: in both after normalization (``score`` 1.0);
+        * ``"near-duplicate"``: a phrase of ``tracker`` paired with a phrase of ``other``.
+          Pairs are made greedily, best score first, each phrase used once;
+        * ``"unique to a"`` / ``"unique to b"``: everything else (``score`` NaN).
 
-        >>> account = [
-        ...     {"id": "1", "name": "A", "vocabulary": ["send me the invoice", "hello", "refund"]},
-        ...     {"id": "2", "name": "B", "vocabulary": ["Hello!", "send me the invoices", "bye"]},
-        ... ]
-        >>> compare_trackers(account, "A", "B")[["status", "phrase_a", "phrase_b"]]
-                   status             phrase_a              phrase_b
-        0          shared                hello                Hello!
-        1  near-duplicate  send me the invoice  send me the invoices
-        2     unique to a               refund
-        3     unique to b                                        bye
+        Columns: ``status``, ``phrase_a``, ``phrase_b`` (as written, empty string where there
+        is none), ``position_a``, ``position_b`` (nullable Int64), ``score``. The result also
+        holds both trackers' names and ids and the threshold.
+
+    Notes
+    -----
+    Rows are ordered by status in the order above, then by ``position_a``, then
+    ``position_b`` (a total order: each phrase appears once). Near-duplicate pairs are chosen
+    best score first, equal scores by position in ``tracker``, then in ``other``.
+
+    Examples
+    --------
+    >>> account = [
+    ...     {"id": "1", "name": "A", "vocabulary": ["send me the invoice", "hello", "refund"]},
+    ...     {"id": "2", "name": "B", "vocabulary": ["Hello!", "send me the invoices", "bye"]},
+    ... ]
+    >>> result = compare_trackers(account, "A", "B")
+    >>> result.table[["status", "phrase_a", "phrase_b"]]
+               status             phrase_a              phrase_b
+    0          shared                hello                Hello!
+    1  near-duplicate  send me the invoice  send me the invoices
+    2     unique to a               refund
+    3     unique to b                                        bye
+    >>> result.counts()
+    {'shared': 1, 'near-duplicate': 1, 'unique to a': 1, 'unique to b': 1}
     """
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
-    from trackerkit.analysis.near_duplicates import DEFAULT_MAX_EDITS, DEFAULT_THRESHOLD, PhraseSpace
-    from trackerkit.frames import vocabulary_frame
-
-    threshold = DEFAULT_THRESHOLD if threshold is None else check_fraction("threshold", threshold)
+    threshold = DEFAULT_PHRASE_THRESHOLD if threshold is None else check_fraction("threshold", threshold)
     max_edits = DEFAULT_MAX_EDITS if max_edits is None else check_count("max_edits", max_edits, minimum=0)
     frame, _ = prepare(trackers)
-    rows = [resolve_key(frame, key, name) for key, name in ((a, "a"), (b, "b"))]
+    rows = [resolve_key(frame, key, name) for key, name in ((tracker, "tracker"), (other, "other"))]
     firsts = [first_occurrences(frame["vocabulary"].iloc[row]) for row in rows]
     first_a, first_b = firsts
     records: list[tuple[str, str, str, int | None, int | None, float]] = []
@@ -459,9 +549,7 @@ def compare_trackers(
     for norm, (pos, phrase) in first_b.items():
         if norm not in first_a and norm not in paired_b:
             records.append(("unique to b", "", phrase, None, pos, float("nan")))
-    out = pd.DataFrame.from_records(
-        records, columns=["status", "phrase_a", "phrase_b", "position_a", "position_b", "score"]
-    )
+    out = pd.DataFrame.from_records(records, columns=list(COMPARE_COLUMNS))
     out["position_a"] = pd.array(out["position_a"].tolist(), dtype="Int64")
     out["position_b"] = pd.array(out["position_b"].tolist(), dtype="Int64")
     out["score"] = out["score"].astype("float64")
@@ -471,8 +559,11 @@ def compare_trackers(
     sort_a = out["position_a"].fillna(-1).astype("int64")
     sort_b = out["position_b"].fillna(-1).astype("int64")
     order = np.lexsort((sort_b.to_numpy(), sort_a.to_numpy(), status_rank.to_numpy()))
-    out = out.iloc[order].reset_index(drop=True)
-    out.attrs.update(
-        a=str(frame["name"].iloc[rows[0]]), b=str(frame["name"].iloc[rows[1]]), threshold=threshold
+    return TrackerComparison(
+        table=out.iloc[order].reset_index(drop=True),
+        tracker=str(frame["name"].iloc[rows[0]]),
+        other=str(frame["name"].iloc[rows[1]]),
+        tracker_id=str(frame["tracker_id"].iloc[rows[0]]),
+        other_id=str(frame["tracker_id"].iloc[rows[1]]),
+        threshold=threshold,
     )
-    return out
