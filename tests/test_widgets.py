@@ -662,7 +662,7 @@ def test_no_widget_of_the_app_ever_shows_raw_tracker_markup(trackers):
 
 
 def test_a_failing_update_says_so_in_the_widget(trackers, monkeypatch):
-    import trackerkit.widgets.explorer
+    from trackerkit.analysis.similarity import NeighbourIndex
     from trackerkit.widgets import TrackerExplorer
 
     explorer = TrackerExplorer(trackers)
@@ -670,7 +670,7 @@ def test_a_failing_update_says_so_in_the_widget(trackers, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("<b>boom</b>")
 
-    monkeypatch.setattr(trackerkit.widgets.explorer, "most_similar", broken)
+    monkeypatch.setattr(NeighbourIndex, "query", broken)
     with pytest.raises(RuntimeError, match="boom"):
         explorer.picker.text = "Voice Message"
     assert isinstance(explorer.last_error, RuntimeError)

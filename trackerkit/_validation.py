@@ -118,7 +118,7 @@ def check_axes(value: Any, name: str = "ax") -> Any:
     """A matplotlib ``Axes`` (or None, passed through)."""
     if value is None:
         return None
-    from matplotlib.axes import Axes  # only plots call this: matplotlib is loaded already
+    from matplotlib.axes import Axes  # lazy: heavy; only plots call this: matplotlib is loaded already
 
     if not isinstance(value, Axes):
         raise InvalidParameterError(
@@ -129,7 +129,7 @@ def check_axes(value: Any, name: str = "ax") -> Any:
 
 def check_colormap(value: Any, name: str = "cmap") -> Any:
     """A matplotlib ``Colormap``, given as one or by its registered name."""
-    import matplotlib as mpl  # only plots call this: matplotlib is loaded already
+    import matplotlib as mpl  # lazy: heavy; only plots call this: matplotlib is loaded already
 
     if isinstance(value, mpl.colors.Colormap):
         return value

@@ -97,7 +97,7 @@ class TrackerMatcher(BaseEstimator):
             check_ngram_range(name, getattr(self, name), allow_none=False)
 
     def _vectorizers(self) -> tuple[Any, Any]:
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer  # lazy: heavy
 
         words = TfidfVectorizer(
             analyzer="word",
@@ -109,8 +109,8 @@ class TrackerMatcher(BaseEstimator):
         return words, chars
 
     def _features(self, texts: list[str], fit: bool = False) -> sp.csr_matrix:
-        import scipy.sparse as sp
-        from sklearn.preprocessing import normalize
+        import scipy.sparse as sp  # lazy: heavy
+        from sklearn.preprocessing import normalize  # lazy: heavy
 
         if fit:
             self._words, self._chars = self._vectorizers()
@@ -125,8 +125,8 @@ class TrackerMatcher(BaseEstimator):
         Trackers with no non-empty phrase cannot be predicted and are left out; at least two
         trackers with phrases are needed.
         """
-        import numpy as np
-        from sklearn.svm import LinearSVC
+        import numpy as np  # lazy: heavy
+        from sklearn.svm import LinearSVC  # lazy: heavy
 
         self._check_params()
         _, chosen = prepare(trackers, select)
@@ -161,21 +161,21 @@ class TrackerMatcher(BaseEstimator):
 
     def _fit_arrays(self, phrases: list[str], y: np.ndarray) -> TrackerMatcher:
         """Fit on normalized phrases and integer labels (what :func:`confusion` needs per fold)."""
-        from sklearn.svm import LinearSVC
+        from sklearn.svm import LinearSVC  # lazy: heavy
 
         self._svm = LinearSVC(C=self.C, dual="auto", random_state=0).fit(self._features(phrases, fit=True), y)
         return self
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "_svm"):
-            from sklearn.exceptions import NotFittedError
+            from sklearn.exceptions import NotFittedError  # lazy: heavy
 
             raise NotFittedError("this TrackerMatcher is not fitted yet: call .fit(trackers) first")
 
     # ---------------------------------------------------------------- prediction
     def decision_function(self, texts: Iterable[str]) -> np.ndarray:
         """Scores (texts x trackers, columns in ``classes_`` order); higher is more likely."""
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         self._check_fitted()
         texts = _texts(texts)
@@ -184,7 +184,7 @@ class TrackerMatcher(BaseEstimator):
         return self._scores(self._features([normalize_phrase(t) for t in texts]))
 
     def _scores(self, features: sp.csr_matrix) -> np.ndarray:
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         scores = self._svm.decision_function(features)
         if scores.ndim == 1:  # two trackers: scikit-learn returns one column
@@ -193,7 +193,7 @@ class TrackerMatcher(BaseEstimator):
 
     def predict(self, texts: Iterable[str]) -> np.ndarray:
         """The most likely tracker **name** for each text."""
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         scores = self.decision_function(texts)
         if len(scores) == 0:
@@ -202,7 +202,7 @@ class TrackerMatcher(BaseEstimator):
 
     def predict_id(self, texts: Iterable[str]) -> np.ndarray:
         """The most likely tracker **id** for each text."""
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         scores = self.decision_function(texts)
         if len(scores) == 0:
@@ -229,8 +229,8 @@ class TrackerMatcher(BaseEstimator):
               tracker                             evidence
             0  Refund  [i want a refund, refund please]
         """
-        import numpy as np
-        import pandas as pd
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
 
         if not isinstance(text, str):
             raise InvalidParameterError(f"text must be a string, got {type(text).__name__}", parameter="text")
@@ -321,7 +321,7 @@ def confusion(
     Refund         3         0
     Greeting       0         3
     """
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     folds = check_count("folds", folds, minimum=2, allow_none=True)
     _, chosen = prepare(trackers, select)

@@ -387,50 +387,85 @@ def most_similar(
        rank     tracker  n_shared           shared_terms
     0     1  Money back         1  [refund, money, want]
     """
-    import numpy as np  # lazy: heavy
-    import pandas as pd  # lazy: heavy
-
     k = check_count("k", k)
     evidence = check_count("evidence", evidence, minimum=0)
     frame, chosen = prepare(trackers, select)
     row = resolve_key(frame, tracker, "tracker")
-    vectors = TrackerVectors(frame, analyzer, ngram_range, tfidf_options)
-    candidates = np.asarray([r for r in _positions(frame, chosen) if r != row], dtype=np.int64)
-    if len(candidates) == 0:
-        return _typed_neighbours(pd.DataFrame({c: [] for c in NEIGHBOUR_COLUMNS}))
-    scores = vectors.cosine(np.asarray([row]), candidates)[0]
-    # score, then tracker order (the candidates are in it): a total order
-    order = [o for o in np.lexsort((np.arange(len(scores)), -scores)) if scores[o] > 0][:k]
-    try:
-        words = (
-            vectors if analyzer == "word" and not tfidf_options else TrackerVectors(frame, "word", None, {})
-        )
-    except TrackerDataError:  # no word of two letters anywhere: no term evidence
-        words = None
-    mine = {normalize_phrase(p) for p in frame["vocabulary"].iloc[row]} - {""}
-    records = []
-    for rank, o in enumerate(order, start=1):
-        other = int(candidates[o])
-        theirs = {normalize_phrase(p) for p in frame["vocabulary"].iloc[other]}
-        shared = sorted(mine & theirs)
-        terms: list[str] = []
-        if words is not None and evidence:
-            contribution = words.matrix[row].multiply(words.matrix[other]).tocoo()
-            # strongest first, ties alphabetical (word columns are in alphabetical order)
-            strongest = np.lexsort((contribution.col, -contribution.data))[:evidence]
-            terms = words.term_names(contribution.col[strongest])
-        records.append(
-            (
-                rank,
-                str(frame["tracker_id"].iloc[other]),
-                str(frame["name"].iloc[other]),
-                float(scores[o]),
-                len(shared),
-                shared,
-                terms,
+    index = NeighbourIndex(frame, analyzer=analyzer, ngram_range=ngram_range, **tfidf_options)
+    return index.query(row, _positions(frame, chosen), k=k, evidence=evidence)
+
+
+class NeighbourIndex:
+    """The TF-IDF vectors :func:`most_similar` ranks with, built once for a whole account, so
+    an explorer that ranks the neighbours of one tracker after another does not rebuild them
+    (the word vectors of the evidence are built on the first query that needs them).
+
+    ``frame`` is a trackers frame; the options are :func:`similarity_matrix`'s.
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        *,
+        analyzer: str = DEFAULT_ANALYZER,
+        ngram_range: tuple[int, int] | None = None,
+        **tfidf_options: Any,
+    ) -> None:
+        self.frame = frame
+        self.analyzer = analyzer
+        self.vectors = TrackerVectors(frame, analyzer, ngram_range, tfidf_options)
+        self._plain_words = analyzer == "word" and not tfidf_options
+        self._words: TrackerVectors | bool | None = False  # False: not built yet
+        self._phrases = [{normalize_phrase(p) for p in v} - {""} for v in frame["vocabulary"]]
+
+    def words(self) -> TrackerVectors | None:
+        """Word TF-IDF vectors for the evidence (None: no word of two letters anywhere)."""
+        if self._words is False:
+            try:
+                self._words = (
+                    self.vectors if self._plain_words else TrackerVectors(self.frame, "word", None, {})
+                )
+            except TrackerDataError:
+                self._words = None
+        return self._words  # type: ignore[return-value]
+
+    def query(self, row: int, candidates: Any, *, k: int = 5, evidence: int = 5) -> pd.DataFrame:
+        """:func:`most_similar`'s frame for the tracker at ``row`` of the frame, among the rows
+        ``candidates`` (in tracker order; ``row`` itself is skipped)."""
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
+
+        frame = self.frame
+        candidates = np.asarray([r for r in candidates if r != row], dtype=np.int64)
+        if len(candidates) == 0:
+            return _typed_neighbours(pd.DataFrame({c: [] for c in NEIGHBOUR_COLUMNS}))
+        scores = self.vectors.cosine(np.asarray([row]), candidates)[0]
+        # score, then tracker order (the candidates are in it): a total order
+        order = [o for o in np.lexsort((np.arange(len(scores)), -scores)) if scores[o] > 0][:k]
+        words = self.words() if order and evidence else None
+        mine = self._phrases[row]
+        records = []
+        for rank, o in enumerate(order, start=1):
+            other = int(candidates[o])
+            shared = sorted(mine & self._phrases[other])
+            terms: list[str] = []
+            if words is not None:
+                contribution = words.matrix[row].multiply(words.matrix[other]).tocoo()
+                # strongest first, ties alphabetical (word columns are in alphabetical order)
+                strongest = np.lexsort((contribution.col, -contribution.data))[:evidence]
+                terms = words.term_names(contribution.col[strongest])
+            records.append(
+                (
+                    rank,
+                    str(frame["tracker_id"].iloc[other]),
+                    str(frame["name"].iloc[other]),
+                    float(scores[o]),
+                    len(shared),
+                    shared,
+                    terms,
+                )
             )
-        )
-    return _typed_neighbours(pd.DataFrame.from_records(records, columns=list(NEIGHBOUR_COLUMNS)))
+        return _typed_neighbours(pd.DataFrame.from_records(records, columns=list(NEIGHBOUR_COLUMNS)))
 
 
 def _typed_neighbours(out: pd.DataFrame) -> pd.DataFrame:

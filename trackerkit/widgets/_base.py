@@ -166,7 +166,7 @@ class Displayable:
 
     def _error_box(self) -> ipywidgets.HTML:
         """An (initially empty) HTML widget where :func:`guarded` callbacks report failures."""
-        import ipywidgets
+        import ipywidgets  # lazy: heavy
 
         self.error_box = ipywidgets.HTML()
         self.error_box.add_class("tk-error-box")

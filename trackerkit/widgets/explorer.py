@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from trackerkit._validation import check_choice, check_count
-from trackerkit.analysis import audit, compare_trackers, most_similar
+from trackerkit.analysis import audit, compare_trackers
+from trackerkit.analysis.similarity import NeighbourIndex
 from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER
 from trackerkit.frames import as_trackers_frame, vocabulary_frame
 from trackerkit.lookup import select_trackers
@@ -59,6 +60,9 @@ class TrackerExplorer(Displayable):
         self.trackers = as_trackers_frame(trackers)
         self.k = check_count("k", k)
         self.analyzer = check_choice("analyzer", analyzer, ANALYZERS)
+        # the TF-IDF vectors of the neighbours, built on the first pick and kept: a pick ranks
+        # with them, it does not rebuild them (most_similar would, on every call)
+        self._index: NeighbourIndex | None = None
         self.audit = audit(self.trackers)
         self.selected: str | None = None
         self.name: str | None = None
@@ -175,7 +179,7 @@ class TrackerExplorer(Displayable):
         self.vocabulary_html.value = frame_html(
             self.table.rename(columns={"position": "#", "n_words": "words"}), caption="Vocabulary"
         )
-        self.neighbours = most_similar(self.trackers, tracker_id, k=self.k, analyzer=self.analyzer)
+        self.neighbours = self._neighbours(tracker_id)
         self.neighbours_html.value = frame_html(
             self.neighbours[["rank", "tracker", "score", "n_shared", "shared_terms"]].rename(
                 columns={"n_shared": "shared phrases", "shared_terms": "terms in common"}
@@ -197,6 +201,14 @@ class TrackerExplorer(Displayable):
         finally:
             self._quiet = False
         self._show_shared(self.neighbour.value)
+
+    def _neighbours(self, tracker_id: str) -> Any:
+        """:func:`trackerkit.most_similar` of the tracker, from the vectors built once."""
+        if self._index is None:
+            self._index = NeighbourIndex(self.trackers, analyzer=self.analyzer)
+        rows = range(len(self.trackers))
+        row = [str(t) for t in self.trackers["tracker_id"]].index(tracker_id)
+        return self._index.query(row, rows, k=self.k)
 
     def _show_shared(self, neighbour_id: str | None) -> None:
         self.neighbour_id = neighbour_id
