@@ -39,7 +39,7 @@ def test_a_report_keeps_the_users_figures_open_and_the_backend_unchanged():
 
 
 def test_a_report_computes_the_similarity_once(monkeypatch):
-    import trackerkit.analysis.similarity as similarity
+    import trackerkit.analysis._similarity as similarity
 
     calls = []
     real = similarity.TrackerVectors.__init__

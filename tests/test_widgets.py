@@ -662,7 +662,7 @@ def test_no_widget_of_the_app_ever_shows_raw_tracker_markup(trackers):
 
 
 def test_a_failing_update_says_so_in_the_widget(trackers, monkeypatch):
-    from trackerkit.analysis.similarity import NeighbourIndex
+    from trackerkit.analysis._similarity import NeighbourIndex
     from trackerkit.widgets import TrackerExplorer
 
     explorer = TrackerExplorer(trackers)

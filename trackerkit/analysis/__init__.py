@@ -43,16 +43,16 @@ from trackerkit._lazy import attach
 from trackerkit.analysis.audit import audit
 
 _LAZY = {
-    "overlap_matrix": "trackerkit.analysis.overlap",
-    "shared_phrases": "trackerkit.analysis.overlap",
-    "similarity_matrix": "trackerkit.analysis.similarity",
-    "most_similar": "trackerkit.analysis.similarity",
-    "compare_trackers": "trackerkit.analysis.similarity",
-    "tracker_pairs": "trackerkit.analysis.similarity",
+    "overlap_matrix": "trackerkit.analysis._overlap",
+    "shared_phrases": "trackerkit.analysis._overlap",
+    "similarity_matrix": "trackerkit.analysis._similarity",
+    "most_similar": "trackerkit.analysis._similarity",
+    "compare_trackers": "trackerkit.analysis._similarity",
+    "tracker_pairs": "trackerkit.analysis._similarity",
     "similar_phrases": "trackerkit.analysis.near_duplicates",
-    "cluster_trackers": "trackerkit.analysis.clusters",
-    "TrackerMatcher": "trackerkit.analysis.matching",
-    "confusion": "trackerkit.analysis.matching",
+    "cluster_trackers": "trackerkit.analysis._clusters",
+    "TrackerMatcher": "trackerkit.analysis._matching",
+    "confusion": "trackerkit.analysis._matching",
     "cluster_order": "trackerkit.analysis._layout",
     "network_edges": "trackerkit.analysis._layout",
     "network_layout": "trackerkit.analysis._layout",
@@ -90,7 +90,10 @@ __all__ = [
 __getattr__, __dir__ = attach(__name__, _LAZY, globals())
 
 if TYPE_CHECKING:
+    from trackerkit.analysis._clusters import cluster_trackers
     from trackerkit.analysis._layout import cluster_order, network_edges, network_layout, pair_scores
+    from trackerkit.analysis._matching import TrackerMatcher, confusion
+    from trackerkit.analysis._overlap import overlap_matrix, shared_phrases
     from trackerkit.analysis._results import (
         Clustering,
         Confusion,
@@ -98,13 +101,10 @@ if TYPE_CHECKING:
         TrackerComparison,
         TrackerMatrix,
     )
-    from trackerkit.analysis.clusters import cluster_trackers
-    from trackerkit.analysis.matching import TrackerMatcher, confusion
-    from trackerkit.analysis.near_duplicates import similar_phrases
-    from trackerkit.analysis.overlap import overlap_matrix, shared_phrases
-    from trackerkit.analysis.similarity import (
+    from trackerkit.analysis._similarity import (
         compare_trackers,
         most_similar,
         similarity_matrix,
         tracker_pairs,
     )
+    from trackerkit.analysis.near_duplicates import similar_phrases

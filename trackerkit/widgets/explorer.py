@@ -9,7 +9,7 @@ import ipywidgets as widgets
 
 from trackerkit._validation import check_choice, check_count
 from trackerkit.analysis import audit, compare_trackers
-from trackerkit.analysis.similarity import NeighbourIndex
+from trackerkit.analysis._similarity import NeighbourIndex
 from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER
 from trackerkit.frames import as_trackers_frame, vocabulary_frame
 from trackerkit.lookup import select_trackers

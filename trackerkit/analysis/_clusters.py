@@ -28,7 +28,7 @@ from trackerkit._validation import check_bool, check_choice, check_fraction
 from trackerkit.analysis._common import Select, prepare, square
 from trackerkit.analysis._layout import flat_clusters, tracker_linkage
 from trackerkit.analysis._results import Clustering, TrackerMatrix
-from trackerkit.analysis.similarity import similarity_matrix
+from trackerkit.analysis._similarity import similarity_matrix
 from trackerkit.constants import CLUSTER_COLUMNS, DEFAULT_ANALYZER, DEFAULT_TRACKER_THRESHOLD, LINKAGE_METHODS
 
 if TYPE_CHECKING:
