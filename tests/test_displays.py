@@ -313,3 +313,24 @@ def test_distribution_from_trackers_is_from_result_of_the_matrix(sample, similar
     b = SimilarityDistributionDisplay.from_result(similarity, threshold=0.25)
     np.testing.assert_array_equal(a.scores, b.scores)
     assert a.xlabel == b.xlabel
+
+
+def test_a_confusion_draws_as_a_heatmap_of_counts():
+    account = [
+        {"id": "1", "name": "Refund", "vocabulary": ["a refund", "refund please", "refund it"]},
+        {"id": "2", "name": "Greeting", "vocabulary": ["hello there", "hello you", "hello again"]},
+    ]
+    result = trackerkit.confusion(account, folds=None)
+    display = SimilarityHeatmapDisplay.from_result(result, cluster=False).plot()
+    assert display.colorbar_.ax.get_ylabel() == "phrases matched"
+    assert {t.get_text() for t in display.text_.ravel() if t is not None} == {"0"}
+
+
+@pytest.mark.parametrize("package", ["trackerkit.analysis", "trackerkit.plotting", "trackerkit.widgets"])
+def test_every_public_name_resolves(package):
+    import importlib
+
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        assert getattr(module, name) is not None, name
+    assert set(module.__all__) <= set(dir(module))
