@@ -127,6 +127,21 @@ def test_duplicates():
     assert all(r["tracker_a"] == r["tracker_b"] for r in within)
 
 
+def test_duplicates_k_best_partners():
+    def pairs(*options: str) -> set[tuple[str, str, str, str]]:
+        result = run("duplicates", "--scope", "all", "--threshold", "0.5", *options, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        return {
+            (p["tracker_a"], p["phrase_a"], p["tracker_b"], p["phrase_b"]) for p in json.loads(result.stdout)
+        }
+
+    one, every = pairs("-k", "1"), pairs("-k", "all")
+    assert 0 < len(one) < len(every) and one <= every
+    assert pairs() == pairs("-k", "10")  # the library's default
+    bad = run("duplicates", "-k", "0")
+    assert bad.returncode == 2 and "expected a count >= 1 or 'all'" in bad.stderr
+
+
 def test_audit_gate_exit_codes(snapshot, clean_snapshot):
     failing = run("audit", str(snapshot))
     assert failing.returncode == 1

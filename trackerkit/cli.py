@@ -189,7 +189,7 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
     from trackerkit.analysis import similar_phrases
 
     frame = open_source(args.source)
-    pairs = similar_phrases(frame, threshold=args.threshold, scope=args.scope)
+    pairs = similar_phrases(frame, threshold=args.threshold, k=args.k, scope=args.scope)
     columns = ["tracker_a", "phrase_a", "tracker_b", "phrase_b", "score", "kind"]
     emit(pairs[columns], args.format)
     return EXIT_OK
@@ -200,6 +200,7 @@ _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 def _cmd_audit(args: argparse.Namespace) -> int:
     from trackerkit.analysis import audit
+    from trackerkit.analysis.audit import not_listed
 
     frame = open_source(args.source)
     findings = audit(frame, max_per_rule=args.max_per_rule)
@@ -207,7 +208,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     counts = findings["severity"].value_counts()
     summary = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("error", "warning", "info"))
     print(f"{len(findings)} findings: {summary}", file=sys.stderr)
-    left_out = sum(findings.attrs.get("truncated", {}).values())
+    left_out = sum(not_listed(findings).values())
     if left_out:
         print(f"{left_out:,} more not listed (--max-per-rule {args.max_per_rule})", file=sys.stderr)
     if args.fail_on == "never":
@@ -280,9 +281,26 @@ def _max_per_rule(text: str) -> int | None:
     return value
 
 
+def _best_k(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a count >= 1 or 'all', got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     from trackerkit import __version__
-    from trackerkit.analysis.audit import DEFAULT_MAX_PER_RULE
+    from trackerkit.constants import (
+        DEFAULT_MAX_PER_RULE,
+        DEFAULT_PHRASE_PARTNERS,
+        DEFAULT_PHRASE_THRESHOLD,
+        PHRASE_SCOPES,
+    )
 
     parser = _Parser(
         prog="trackerkit",
@@ -366,16 +384,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, default=None, help="only pairs at or above this score")
 
     p = command(
-        "duplicates", "near-duplicate phrase pairs", "trackerkit duplicates --threshold 0.9 --scope within"
+        "duplicates",
+        "near-duplicate phrase pairs",
+        "trackerkit duplicates --threshold 0.9 --scope within -k 3",
     )
     source_arg(p)
     format_arg(p)
     p.add_argument(
-        "--threshold", type=float, default=None, help="minimum score (default: the library's, 0.8)"
+        "--threshold",
+        type=float,
+        default=None,
+        help=f"minimum score (default: the library's, {DEFAULT_PHRASE_THRESHOLD})",
+    )
+    p.add_argument(
+        "-k",
+        type=_best_k,
+        default=DEFAULT_PHRASE_PARTNERS,
+        metavar="K",
+        help=f"each phrase's K best partners (default: {DEFAULT_PHRASE_PARTNERS}; 'all' for every pair "
+        "above the threshold)",
     )
     p.add_argument(
         "--scope",
-        choices=["across", "within", "all"],
+        choices=list(PHRASE_SCOPES),
         default="across",
         help="pairs across trackers, within one, or both (default: across)",
     )
