@@ -44,9 +44,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import anyio
 import httpx
 
+from trackerkit.errors import InvalidParameterError
+from trackerkit.frames import frame_to_trackers
 from trackerkit.model import Tracker, parse_trackers
+from trackerkit.sample import sample_payload
+from trackerkit.snapshot import read_trackers_file
 
 __all__ = ["Fault", "SymblEmulator"]
 
@@ -211,7 +216,7 @@ class SymblEmulator:
         """Answer every request under ``path`` with ``fault`` until :meth:`clear_faults`."""
         step = _as_fault(fault)
         if step is None:
-            raise ValueError("always() needs a fault, not a normal answer")
+            raise InvalidParameterError("always() needs a fault, not a normal answer", parameter="fault")
         with self._lock:
             self._always.append((step, path))
         return self
@@ -427,7 +432,9 @@ def _as_fault(step: Fault | int | None) -> Fault | None:
         return step
     if isinstance(step, int) and not isinstance(step, bool):
         return None if step == 200 else Fault.error(step)
-    raise TypeError(f"a script step is a Fault, a status or None, got {type(step).__name__}")
+    raise InvalidParameterError(
+        f"a script step is a Fault, a status or None, got {type(step).__name__}", parameter="script"
+    )
 
 
 def _encode_page_token(offset: int) -> str:
@@ -445,16 +452,10 @@ def _decode_page_token(token: str) -> int | None:
 
 def _load_trackers(source: Any) -> list[Tracker]:
     if source is None or (isinstance(source, str) and source == "sample"):
-        from trackerkit.sample import sample_payload
-
         return parse_trackers(sample_payload())
     if isinstance(source, (str, os.PathLike)):
-        from trackerkit.snapshot import read_trackers_file
-
         return read_trackers_file(Path(source))
     if type(source).__module__.split(".")[0] == "pandas":  # a trackers frame; pandas only if given one
-        from trackerkit.frames import frame_to_trackers
-
         return frame_to_trackers(source)
     return parse_trackers(source)
 
@@ -484,8 +485,6 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             return _to_response(reply, request)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        import anyio
-
         body = await request.aread()
         with self.emulator._flight():
             reply = self.emulator.handle(request.method, _target(request), request.headers, body)
