@@ -6,8 +6,9 @@ Symbl's shape (``{"message": ...}``), and can be told to misbehave for fault tes
 
 Two ways to run it:
 
-* in process, as an httpx transport (sync and async): what ``load_trackers("sample")`` and
-  offline demos use, so they go through the real client code;
+* in process, as an httpx transport (sync and async): what
+  :func:`trackerkit.emulator.sample_client` and offline demos use, so they go through the real
+  client code;
 * as a real HTTP server on 127.0.0.1 (``with emulator.serve() as base_url``), for tests over
   loopback: scripted statuses, ``Retry-After``, dropped connections, truncated JSON, HTML
   error pages, slow bodies, latency and token expiry.
@@ -154,8 +155,8 @@ def _error(status: int, message: str, **headers: str) -> Reply:
 class SymblEmulator:
     """The Symbl trackers API over an in-memory account.
 
-    ``trackers``: anything :func:`trackerkit.parse_trackers` or
-    :func:`trackerkit.frames.as_trackers_frame` accepts (default: the bundled sample account).
+    ``trackers``: anything :func:`trackerkit.parse_trackers` accepts, the path of a trackers
+    file, or a trackers frame (default: the bundled sample account).
     ``app_id``/``app_secret``: the credentials the token endpoint accepts. ``token_ttl``: the
     ``expiresIn`` of generated tokens, enforced. ``page_size``: paginate list responses with
     ``nextToken`` (None: never). ``latency``: seconds added to every response.
