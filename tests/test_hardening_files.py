@@ -106,7 +106,7 @@ def test_09_the_default_limit_refuses_a_huge_file_before_reading_it(tmp_path):
     message = str(info.value)
     assert "257.0 MiB" in message and "256.0 MiB limit" in message
     assert "max_file_bytes" in message
-    assert trackerkit.snapshot.DEFAULT_MAX_FILE_BYTES == 256 * 2**20
+    assert trackerkit.constants.DEFAULT_MAX_FILE_BYTES == 256 * 2**20
 
 
 def test_09_a_fifo_is_not_read_and_the_message_says_what_it_is(tmp_path):

@@ -140,7 +140,7 @@ def check_axes(value: Any, name: str = "ax") -> Any:
     """A matplotlib ``Axes`` (or None, passed through)."""
     if value is None:
         return None
-    from matplotlib.axes import Axes  # only plots call this: matplotlib is loaded already
+    from matplotlib.axes import Axes  # lazy: heavy (only plots call this: matplotlib is loaded)
 
     if not isinstance(value, Axes):
         raise InvalidParameterError(

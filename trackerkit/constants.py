@@ -15,6 +15,7 @@ __all__ = [
     "COMPARE_STATUSES",
     "DEFAULT_ANALYZER",
     "DEFAULT_MAX_EDITS",
+    "DEFAULT_MAX_FILE_BYTES",
     "DEFAULT_MAX_PAIRS",
     "DEFAULT_MAX_PER_RULE",
     "DEFAULT_PHRASE_PARTNERS",
@@ -72,8 +73,14 @@ LINKAGE_METHODS = ("average", "complete", "single", "weighted")
 COMPARE_STATUSES = ("shared", "near-duplicate", "unique to a", "unique to b")
 #: Audit severities, most severe first.
 SEVERITIES = ("error", "warning", "info")
-#: Findings :func:`trackerkit.audit` lists per rule before one summary finding for the rest.
+#: Findings :func:`trackerkit.audit` lists per rule before one line saying how many more.
 DEFAULT_MAX_PER_RULE = 1000
+
+# --------------------------------------------------------------------------- files
+
+#: Trackers files larger than this are refused unread: a real account is a few MB (the API caps a
+#: response at 64 MiB, and a snapshot is indented), while parsing takes several times the size.
+DEFAULT_MAX_FILE_BYTES = 256 * 2**20
 
 # --------------------------------------------------------------------------- frame columns
 
