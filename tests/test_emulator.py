@@ -202,17 +202,16 @@ def test_serve_gives_a_loopback_url_and_stops_cleanly(emulator):
 def test_server_counts_requests_and_in_flight(emulator, account):
     import threading
 
-    emulator.latency = 0.2
+    emulator.latency = 0.5  # each request held long enough for the three to overlap, even under load
     token = emulator.issue_token()
+    start = threading.Barrier(3)
+
+    def get(tracker_id: str) -> None:
+        start.wait()  # the three requests leave together
+        httpx.get(f"{url}/v1/manage/tracker/{tracker_id}", headers={"Authorization": f"Bearer {token}"})
+
     with emulator.serve() as url:
-        threads = [
-            threading.Thread(
-                target=httpx.get,
-                args=(f"{url}/v1/manage/tracker/{t['id']}",),
-                kwargs={"headers": {"Authorization": f"Bearer {token}"}},
-            )
-            for t in account[:3]
-        ]
+        threads = [threading.Thread(target=get, args=(t["id"],)) for t in account[:3]]
         for thread in threads:
             thread.start()
         for thread in threads:

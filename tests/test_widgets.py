@@ -15,7 +15,7 @@ import ipywidgets
 import pytest
 
 import trackerkit
-from trackerkit.frames import load_trackers
+from trackerkit.loading import load_trackers
 
 VOICE_ID = "5807963341258752"
 PROMOTION_ID = "4476908732794496"

@@ -15,7 +15,7 @@ at the top of each public function, before any work is done.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ __all__ = [
     "check_matrix",
     "check_ngram_range",
     "check_number",
+    "check_subset",
 ]
 
 T = TypeVar("T")
@@ -42,6 +43,29 @@ def check_choice(name: str, value: Any, allowed: Sequence[T]) -> T:
         return value  # type: ignore[return-value]
     choices = ", ".join(repr(a) for a in allowed)
     raise InvalidParameterError(f"{name} must be one of {choices}; got {value!r}", parameter=name)
+
+
+def check_subset(name: str, value: Any, allowed: Sequence[str], *, item: str = "value") -> tuple[str, ...]:
+    """``value`` (one string, or an iterable of them) as a tuple of ``allowed`` names, in
+    ``allowed``'s order, each once; an unknown name raises, listing the known ones.
+
+        >>> check_subset("rules", ["b", "a", "b"], ("a", "b", "c"), item="rule")
+        ('a', 'b')
+    """
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, Iterable) or isinstance(values, Mapping):
+        raise InvalidParameterError(
+            f"{name} must be a {item} name or an iterable of them; got {value!r}", parameter=name
+        )
+    values = list(values)
+    unknown = sorted({repr(v) for v in values if not isinstance(v, str) or v not in allowed})
+    if unknown:
+        known = ", ".join(repr(a) for a in allowed)
+        raise InvalidParameterError(
+            f"unknown {item}(s) {', '.join(unknown)}; {name} must be among {known}", parameter=name
+        )
+    wanted = set(values)
+    return tuple(a for a in allowed if a in wanted)
 
 
 def check_bool(name: str, value: Any) -> bool:
@@ -118,7 +142,7 @@ def check_axes(value: Any, name: str = "ax") -> Any:
     """A matplotlib ``Axes`` (or None, passed through)."""
     if value is None:
         return None
-    from matplotlib.axes import Axes  # lazy: heavy; only plots call this: matplotlib is loaded already
+    from matplotlib.axes import Axes  # lazy: heavy (only plots call this: matplotlib is loaded)
 
     if not isinstance(value, Axes):
         raise InvalidParameterError(
@@ -129,7 +153,7 @@ def check_axes(value: Any, name: str = "ax") -> Any:
 
 def check_colormap(value: Any, name: str = "cmap") -> Any:
     """A matplotlib ``Colormap``, given as one or by its registered name."""
-    import matplotlib as mpl  # lazy: heavy; only plots call this: matplotlib is loaded already
+    import matplotlib as mpl  # lazy: heavy (only plots call this: matplotlib is loaded)
 
     if isinstance(value, mpl.colors.Colormap):
         return value

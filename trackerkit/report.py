@@ -26,7 +26,7 @@ from trackerkit._validation import check_count, check_fraction
 from trackerkit.analysis import audit, cluster_trackers, similar_phrases, tracker_pairs
 from trackerkit.constants import DEFAULT_ANALYZER, DEFAULT_TRACKER_THRESHOLD, SEVERITIES
 from trackerkit.errors import InvalidParameterError, ResultTooLargeError, TrackerDataError
-from trackerkit.frames import as_trackers_frame
+from trackerkit.loading import as_trackers_frame
 from trackerkit.plotting import SimilarityHeatmapDisplay, VocabularySizesDisplay, figure_to_png
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ frame(s) and the parameters that say what the numbers mean.
                            (a :class:`TrackerComparison`)
 :func:`similar_phrases`    near-duplicate phrase pairs (character TF-IDF + typo-aware)
 :func:`audit`              every problem of a vocabulary, one finding per row
+:data:`AUDIT_RULES`        the audit's rules: name -> (severity, description)
 :func:`cluster_trackers`   groups of redundant trackers (a :class:`Clustering`)
 :class:`TrackerMatcher`    which tracker a sentence would likely trigger
 :func:`confusion`          where left-out phrases land: confusable vocabularies
@@ -29,7 +30,7 @@ Submodules load on first use (scikit-learn and scipy with them).
 
     >>> import trackerkit.analysis as analysis
     >>> sorted(analysis.__all__)[:3]
-    ['Clustering', 'Confusion', 'NetworkLayout']
+    ['AUDIT_RULES', 'Clustering', 'Confusion']
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from trackerkit._lazy import attach
 
 # The submodule ``audit`` shares its name with the function: bound eagerly (it imports nothing
 # heavy), so importing ``trackerkit.analysis.audit`` can never replace the function by the module.
-from trackerkit.analysis.audit import audit
+from trackerkit.analysis.audit import AUDIT_RULES, audit
 
 _LAZY = {
     "overlap_matrix": "trackerkit.analysis._overlap",
@@ -65,6 +66,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AUDIT_RULES",
     "Clustering",
     "Confusion",
     "NetworkLayout",

@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-# Transitional re-exports (issue 12): audit.py and near_duplicates.py still import the checks
-# from here; they are _validation's functions, not copies. Drop once those modules import
-# trackerkit._validation themselves.
-from trackerkit._validation import check_choice, check_count, check_fraction  # noqa: F401
+from trackerkit._validation import check_choice
 from trackerkit.constants import LABELS
 from trackerkit.errors import TrackerDataError
-from trackerkit.frames import as_trackers_frame, normalize_phrase
+from trackerkit.frames import normalize_phrase
+from trackerkit.loading import as_trackers_frame
 from trackerkit.lookup import resolve, select_trackers
 
 if TYPE_CHECKING:

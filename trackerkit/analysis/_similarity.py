@@ -40,9 +40,9 @@ from trackerkit.analysis._common import (
     resolve_key,
     square,
 )
+from trackerkit.analysis._pair_search import PhraseSpace
 from trackerkit.analysis._results import TrackerComparison, TrackerMatrix, as_tracker_matrix
 from trackerkit.analysis._vectorize import char_wb_counts, decode
-from trackerkit.analysis.near_duplicates import PhraseSpace
 from trackerkit.constants import (
     ANALYZERS,
     COMPARE_COLUMNS,
@@ -54,7 +54,8 @@ from trackerkit.constants import (
     PAIR_COLUMNS,
 )
 from trackerkit.errors import InvalidParameterError, TrackerDataError
-from trackerkit.frames import normalize_phrase, vocabulary_frame
+from trackerkit.frames import normalize_phrase
+from trackerkit.loading import vocabulary_frame
 
 if TYPE_CHECKING:
     import numpy as np

@@ -11,7 +11,7 @@ import pandas as pd
 from trackerkit._validation import check_choice, check_count
 from trackerkit.constants import MAX_PHRASES, MIN_PHRASES
 from trackerkit.errors import InvalidParameterError, TrackerDataError
-from trackerkit.frames import as_trackers_frame
+from trackerkit.loading import as_trackers_frame
 from trackerkit.plotting._base import DARK_GREY, OKABE_ITO, Display, axes_size_in, clip, label, label_font
 
 if TYPE_CHECKING:

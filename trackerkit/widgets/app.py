@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from trackerkit.errors import TrackerDataError
-from trackerkit.frames import as_trackers_frame, load_trackers
+from trackerkit.loading import as_trackers_frame, load_trackers
 from trackerkit.widgets._base import Displayable, message_html
 from trackerkit.widgets.compare import CompareTrackers
 from trackerkit.widgets.explorer import TrackerExplorer

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from trackerkit.analysis import compare_trackers
-from trackerkit.frames import as_trackers_frame
+from trackerkit.loading import as_trackers_frame
 from trackerkit.plotting import TrackerComparisonDisplay
 from trackerkit.widgets._base import Displayable, display_to_png, frame_html, guarded, message_html
 from trackerkit.widgets.picker import TrackerPicker

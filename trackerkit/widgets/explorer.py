@@ -11,7 +11,7 @@ from trackerkit._validation import check_choice, check_count
 from trackerkit.analysis import audit, compare_trackers
 from trackerkit.analysis._similarity import NeighbourIndex
 from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER
-from trackerkit.frames import as_trackers_frame, vocabulary_frame
+from trackerkit.loading import as_trackers_frame, vocabulary_frame
 from trackerkit.lookup import select_trackers
 from trackerkit.widgets._base import Displayable, escape, frame_html, guarded, message_html
 from trackerkit.widgets.picker import TrackerPicker

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from trackerkit.analysis import TrackerMatcher
-from trackerkit.frames import as_trackers_frame
+from trackerkit.loading import as_trackers_frame
 from trackerkit.widgets._base import Displayable, frame_html, guarded, message_html
 
 if TYPE_CHECKING:

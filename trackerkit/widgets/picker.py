@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import traitlets
 
 from trackerkit.errors import AmbiguousTrackerError, TrackerNotFoundError
-from trackerkit.frames import as_trackers_frame
+from trackerkit.loading import as_trackers_frame
 from trackerkit.lookup import resolve
 from trackerkit.widgets._base import Displayable, message_html
 

@@ -11,7 +11,7 @@ import numpy as np
 from trackerkit._validation import check_choice
 from trackerkit.analysis import similarity_matrix, tracker_pairs
 from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER, DEFAULT_TRACKER_THRESHOLD
-from trackerkit.frames import as_trackers_frame
+from trackerkit.loading import as_trackers_frame
 from trackerkit.plotting import SimilarityHeatmapDisplay
 from trackerkit.widgets._base import DPI, Displayable, frame_html, guarded, message_html
 
