@@ -124,8 +124,8 @@ def main() -> None:
         )
         for name, make in (
             ("dendrogram", lambda m=matrix: plot_dendrogram(m, threshold=0.4)),
-            ("network", lambda m=matrix: plot_similarity_network(m, 0.4)),
-            ("distribution", lambda m=matrix: plot_similarity_distribution(m, 0.4)),
+            ("network", lambda m=matrix: plot_similarity_network(m, threshold=0.4)),
+            ("distribution", lambda m=matrix: plot_similarity_distribution(m, threshold=0.4)),
         ):
             print(f"  {name} + canvas.draw(): {best_of(drawn(make)) * 1000:.0f} ms")
     sys.exit(1 if failed else 0)

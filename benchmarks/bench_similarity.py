@@ -319,7 +319,8 @@ def bench_similarity_matrix(rows: list[tuple[str, str]]) -> None:
     frame = trackerkit.load_trackers(trackers)
     trackerkit.similarity_matrix(frame.head(5))  # warm-up: imports
     for analyzer in ("char_wb", "word"):
-        seconds, matrix = best_of(lambda a=analyzer: trackerkit.similarity_matrix(frame, a))
+        seconds, result = best_of(lambda a=analyzer: trackerkit.similarity_matrix(frame, analyzer=a))
+        matrix = result.matrix
         default = " (default)" if analyzer == "char_wb" else ""
         print(
             f"analyzer={analyzer!r}{default}: {seconds:.2f} s for a "

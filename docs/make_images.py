@@ -76,14 +76,15 @@ def main() -> None:
         lambda: plot_similarity_distribution(matrix, threshold=THRESHOLD, ax=figure(7.0, 3.6)),
         f"Similarity of the {len(trackers) * (len(trackers) - 1) // 2} pairs of trackers",
     )
+    clustering = trackerkit.cluster_trackers(trackers, threshold=THRESHOLD)
     save(
         "dendrogram.png",
-        lambda: plot_dendrogram(matrix, threshold=THRESHOLD),
+        lambda: plot_dendrogram(clustering),
         f"Clustering of the trackers (groups at similarity ≥ {THRESHOLD:g} coloured)",
     )
     save(
         "similarity_network.png",
-        lambda: plot_similarity_network(matrix, THRESHOLD),
+        lambda: plot_similarity_network(matrix, threshold=THRESHOLD),
         f"Trackers linked when their similarity is ≥ {THRESHOLD:g}",
     )
 

@@ -544,15 +544,15 @@ def test_15_occurrence_pairs_are_counted_exactly_before_they_are_built(scope):
 
 
 def test_15_the_report_says_when_there_are_too_many_pairs_and_reports_the_rest(monkeypatch):
-    import trackerkit.analysis
+    import trackerkit.report
     from trackerkit.report import build_report
 
-    real = trackerkit.analysis.similar_phrases
+    real = trackerkit.report.similar_phrases
 
     def small_limit(*args, **kwargs):
         return real(*args, **kwargs, max_pairs=3)
 
-    monkeypatch.setattr(trackerkit.analysis, "similar_phrases", small_limit)
+    monkeypatch.setattr(trackerkit.report, "similar_phrases", small_limit)
     account = [{"id": str(10**15 + t), "name": f"T{t}", "vocabulary": five("same")} for t in range(4)]
     html = build_report(account)
     assert "Too many pairs to list: similar_phrases would return" in html and "over max_pairs=3" in html

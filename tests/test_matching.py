@@ -72,6 +72,8 @@ def test_errors():
         matcher.predict("hello")
     with pytest.raises(ValueError, match="k must be an integer >= 1"):
         matcher.rank("hello", k=0)
+    with pytest.raises(TypeError):  # k and evidence are keyword-only
+        matcher.rank("hello", 3)
 
 
 def test_confusion_leave_one_out_by_hand():
@@ -79,22 +81,24 @@ def test_confusion_leave_one_out_by_hand():
         {"id": "1", "name": "A", "vocabulary": ["refund please", "a refund now", "refund it"]},
         {"id": "2", "name": "B", "vocabulary": ["hello there", "hello you", "refund please"]},
     ]
-    out = trackerkit.confusion(account, folds=None)
+    result = trackerkit.confusion(account, folds=None)
+    out = result.matrix
     # each copy of the shared "refund please", left out, meets the other copy: it crosses over
     assert out.to_numpy().tolist() == [[2, 1], [1, 2]]
     assert out.index.name == "tracker" and out.columns.name == "matched"
-    assert out.attrs["accuracy"] == pytest.approx(4 / 6)
-    by_id = trackerkit.confusion(account, folds=None, label="id")
+    assert result.accuracy == pytest.approx(4 / 6) and result.folds is None
+    by_id = trackerkit.confusion(account, folds=None, label="id").matrix
     assert list(by_id.index) == ["1", "2"]
 
 
 def test_confusion_on_sample_flags_planted_overlaps():
-    out = trackerkit.confusion("sample", folds=5)
+    result = trackerkit.confusion("sample", folds=5)
+    out = result.matrix
     counts = out.to_numpy()
     assert counts.sum() == sum(
         len([p for p in v if p.strip()]) for v in trackerkit.load_trackers("sample")["vocabulary"]
     )
-    assert 0.3 < out.attrs["accuracy"] < 1  # short, varied vocabularies: far from perfect
+    assert 0.3 < result.accuracy < 1 and result.folds == 5  # short, varied vocabularies: far from perfect
     pair = (
         out.loc["Escalation Request", "Speak to Manager"] + out.loc["Speak to Manager", "Escalation Request"]
     )

@@ -18,7 +18,7 @@ from trackerkit import normalize_phrase
 from trackerkit.analysis import _pair_search
 from trackerkit.analysis import near_duplicates as nd
 from trackerkit.constants import PHRASE_PAIR_COLUMNS
-from trackerkit.frames import vocabulary_frame
+from trackerkit.loading import vocabulary_frame
 
 ACCOUNT = [
     {"id": "1", "name": "A", "vocabulary": ["send me the invoice", "hello", "goodbye now"]},

@@ -19,13 +19,11 @@ from matplotlib.colors import to_hex
 
 import trackerkit
 from trackerkit import TrackerDataError, load_trackers
+from trackerkit.analysis import TrackerMatrix, cluster_order, network_edges, network_layout, pair_scores
+from trackerkit.errors import InvalidParameterError
 from trackerkit.plotting import (
     OKABE_ITO,
-    cluster_order,
     escape_label,
-    network_edges,
-    network_layout,
-    pair_scores,
     plot_dendrogram,
     plot_similarity_distribution,
     plot_similarity_heatmap,
@@ -106,35 +104,38 @@ def test_pair_scores_from_matrix_pairs_and_sequences():
     assert pair_scores(pairs).tolist() == [0.2, 0.9]
     assert pair_scores(pairs, column="cosine").tolist() == [0.1, 0.3]
     assert pair_scores([0.1, 0.5]).tolist() == [0.1, 0.5]
-    with pytest.raises(TrackerDataError, match=r"no column 'jaccard'.*'score', 'cosine'"):
+    with pytest.raises(InvalidParameterError, match=r"no column 'jaccard'.*'score', 'cosine'"):
         pair_scores(pairs, column="jaccard")
-    with pytest.raises(TrackerDataError, match="pass column="):
+    with pytest.raises(InvalidParameterError, match="pass column="):
         pair_scores(pairs.drop(columns="score"))
-    with pytest.raises(TrackerDataError, match="NaN"):
+    with pytest.raises(InvalidParameterError, match="NaN"):
         pair_scores(pd.DataFrame({"score": [0.1, np.nan]}))
 
 
 def test_network_edges_and_layout_follow_the_threshold():
     matrix = planted()
-    edges = network_edges(matrix, 0.5)
+    edges = network_edges(matrix, threshold=0.5)
     # block of 3 -> 3 edges, block of 2 -> 1 edge
     assert len(edges) == 4
     assert edges["score"].is_monotonic_decreasing
     assert set(edges.columns) == {"source", "target", "score"}
-    layout = network_layout(matrix, 0.5)
+    result = network_layout(matrix, threshold=0.5)
+    pd.testing.assert_frame_equal(result.edges, edges)
+    assert (result.threshold, result.n_isolated, result.max_label_chars) == (0.5, 4, 30)
+    layout = result.nodes
     assert len(layout) == 9
     groups = layout.groupby("group").size().to_dict()
     assert groups == {-1: 4, 0: 3, 1: 2}  # largest group first, then trackers without edges
     assert set(layout.index[layout["group"] == 0]) == {"T1", "T4", "T7"}
     assert layout.loc["T1", "degree"] == 2
-    omitted = network_layout(matrix, 0.5, isolated="omit")
-    assert set(omitted.index) == {"T0", "T1", "T4", "T5", "T7"}
+    omitted = network_layout(matrix, threshold=0.5, isolated="omit")
+    assert set(omitted.nodes.index) == {"T0", "T1", "T4", "T5", "T7"} and omitted.n_isolated == 4
     # deterministic, and no two nodes on top of each other
-    pd.testing.assert_frame_equal(layout, network_layout(matrix, 0.5))
+    pd.testing.assert_frame_equal(layout, network_layout(matrix, threshold=0.5).nodes)
     xy = layout[["x", "y"]].to_numpy()
     distances = np.linalg.norm(xy[:, None] - xy[None], axis=-1) + np.eye(len(xy)) * 9
     assert distances.min() > 0.15
-    x0, y0, x1, y1 = layout.attrs["extent"]
+    x0, y0, x1, y1 = result.extent
     assert x0 <= xy[:, 0].min() and xy[:, 0].max() <= x1 and y0 <= xy[:, 1].min() and xy[:, 1].max() <= y1
 
 
@@ -142,7 +143,7 @@ def test_network_groups_do_not_overlap():
     # 30 trackers in 6 groups of 5: each ring's nodes stay inside its own region
     blocks = tuple(tuple(range(i, i + 5)) for i in range(0, 30, 5))
     matrix = planted(30, blocks=blocks)
-    layout = network_layout(matrix, 0.5)
+    layout = network_layout(matrix, threshold=0.5).nodes
     boxes = layout.groupby("group").agg(x0=("x", "min"), x1=("x", "max"), y0=("y", "min"), y1=("y", "max"))
     for g in boxes.index:
         for h in boxes.index:
@@ -187,8 +188,7 @@ def test_heatmap_options():
     assert ax.images[0].colorbar is None
     assert ax.images[0].get_clim() == (0.0, 1.0)
     # a count matrix keeps its scale; the metric names the colour bar
-    counts = (matrix * 10).round()
-    counts.attrs["metric"] = "shared phrases"
+    counts = TrackerMatrix((matrix * 10).round(), metric="count")
     ax = plot_similarity_heatmap(counts, annot=False)
     assert ax.images[0].get_clim() == (0.0, 8.0)
     assert ax.images[0].colorbar.ax.get_ylabel() == "shared phrases"
@@ -235,7 +235,7 @@ def test_heatmap_renders_dollar_names_literally():
     ],
 )
 def test_heatmap_rejects_bad_matrices(matrix, message):
-    with pytest.raises(TrackerDataError, match=message) as info:
+    with pytest.raises(InvalidParameterError, match=message) as info:
         plot_similarity_heatmap(matrix)
     assert "matrix" in str(info.value)
     assert isinstance(info.value, ValueError)
@@ -250,8 +250,10 @@ def test_heatmap_rejects_bad_options():
         plot_similarity_heatmap(planted(), method="ward")
     with pytest.raises(ValueError, match="max_label_chars"):
         plot_similarity_heatmap(planted(), max_label_chars=1)
-    with pytest.raises(TrackerDataError, match="at least 1 tracker, got 0"):
+    with pytest.raises(InvalidParameterError, match="at least 1 tracker, got 0"):
         plot_similarity_heatmap(pd.DataFrame())
+    with pytest.raises(TypeError):  # options are keyword-only
+        plot_similarity_heatmap(planted(), None)
 
 
 def test_heatmap_accepts_columns_in_another_order():
@@ -262,7 +264,7 @@ def test_heatmap_accepts_columns_in_another_order():
 
 def test_heatmap_of_overlap_matrices():
     keys = ["Pricing Inquiry", "Cancellation Intent", "Discount Request", "Churn Risk", "Greeting"]
-    counts = trackerkit.overlap_matrix("sample", "count", select=keys)
+    counts = trackerkit.overlap_matrix("sample", metric="count", select=keys)
     ax = plot_similarity_heatmap(counts)
     assert {t.get_text() for t in ax.texts} == {"0", "1", "2"}  # integers, not 2.00
     bar = ax.images[0].colorbar
@@ -274,10 +276,10 @@ def test_heatmap_of_overlap_matrices():
     assert abs(order.index("Cancellation Intent") - order.index("Churn Risk")) == 1
     assert abs(order.index("Pricing Inquiry") - order.index("Discount Request")) == 1
     # containment is not symmetric: drawn as it is, clustered on its symmetric part
-    containment = trackerkit.overlap_matrix("sample", "containment", select=keys)
+    containment = trackerkit.overlap_matrix("sample", metric="containment", select=keys)
     ax = plot_similarity_heatmap(containment, cluster=False)
     np.testing.assert_allclose(
-        np.ma.filled(ax.images[0].get_array(), 0), containment.to_numpy() * (1 - np.eye(5))
+        np.ma.filled(ax.images[0].get_array(), 0), containment.matrix.to_numpy() * (1 - np.eye(5))
     )
 
 
@@ -348,10 +350,10 @@ def test_distribution_of_a_matrix_with_threshold():
 
 def test_distribution_log_scale_when_the_tail_would_vanish():
     matrix = planted(60)  # 1770 pairs: ~440 in each bin near 0, 3 at 0.8
-    ax = plot_similarity_distribution(matrix, 0.5)
+    ax = plot_similarity_distribution(matrix, threshold=0.5)
     assert ax.get_yscale() == "log"
     assert ax.get_ylabel() == "pairs (log scale)"
-    assert plot_similarity_distribution(matrix, 0.5, log=False).get_yscale() == "linear"
+    assert plot_similarity_distribution(matrix, threshold=0.5, log=False).get_yscale() == "linear"
 
 
 def test_distribution_of_a_pairs_frame_and_a_named_column():
@@ -420,10 +422,12 @@ def test_dendrogram_without_threshold_is_monochrome():
 
 def test_dendrogram_needs_two_trackers_and_similarities():
     one = pd.DataFrame([[1.0]], index=["a"], columns=["a"])
-    with pytest.raises(TrackerDataError, match=r"trackers_or_matrix.*at least 2 trackers, got 1"):
+    with pytest.raises(TrackerDataError, match=r"at least 2 trackers, got 1"):
         plot_dendrogram(one)
-    with pytest.raises(TrackerDataError, match=r"in \[0, 1\]"):
+    with pytest.raises(InvalidParameterError, match=r"in \[0, 1\]"):
         plot_dendrogram(planted() * 3)
+    with pytest.raises(InvalidParameterError, match="analyzer applies to trackers"):
+        plot_dendrogram(planted(), analyzer="word")
     with pytest.raises(ValueError, match="method must be one of"):
         plot_dendrogram(planted(), method="ward")
     with pytest.raises(ValueError, match="threshold"):
@@ -436,7 +440,7 @@ def test_dendrogram_needs_two_trackers_and_similarities():
 def test_network_nodes_edges_and_isolated():
     matrix = planted()
     fig, ax = plt.subplots()
-    assert plot_similarity_network(matrix, 0.5, ax=ax) is ax
+    assert plot_similarity_network(matrix, threshold=0.5, ax=ax) is ax
     by_gid = {c.get_gid(): c for c in ax.collections}
     assert len(by_gid["network-edges"].get_segments()) == 4
     assert len(by_gid["network-nodes"].get_offsets()) == 5
@@ -449,26 +453,26 @@ def test_network_nodes_edges_and_isolated():
     colours = [to_hex(c) for c in by_gid["network-nodes"].get_facecolors()]
     assert len(set(colours)) == 2
     # omitting the isolated trackers only counts them
-    ax = plot_similarity_network(matrix, 0.5, isolated="omit")
+    ax = plot_similarity_network(matrix, threshold=0.5, isolated="omit")
     assert "network-isolated" not in {c.get_gid() for c in ax.collections}
     assert "4 trackers with no edge ≥ 0.5 not shown" in [t.get_text() for t in ax.texts]
 
 
 def test_network_with_no_edge():
-    ax = plot_similarity_network(planted(), 0.95)
+    ax = plot_similarity_network(planted(), threshold=0.95)
     assert len(ax.collections[0].get_segments()) == 0
     assert "no pair with similarity ≥ 0.95" in [t.get_text() for t in ax.texts]
 
 
 def test_network_errors():
     with pytest.raises(ValueError, match="threshold must be in"):
-        plot_similarity_network(planted(), 1.2)
+        plot_similarity_network(planted(), threshold=1.2)
     with pytest.raises(ValueError, match="isolated must be"):
-        plot_similarity_network(planted(), 0.5, isolated="hide")
-    with pytest.raises(TrackerDataError, match="matrix must be square"):
-        plot_similarity_network(planted().iloc[:3], 0.5)
+        plot_similarity_network(planted(), threshold=0.5, isolated="hide")
+    with pytest.raises(InvalidParameterError, match="matrix must be square"):
+        plot_similarity_network(planted().iloc[:3], threshold=0.5)
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
-        plot_similarity_network(planted(), 0.5, ax="left")
+        plot_similarity_network(planted(), threshold=0.5, ax="left")
 
 
 # ----------------------------------------------------------------------------- package-wide
@@ -498,9 +502,9 @@ def test_a_new_heatmap_figure_holds_all_its_labels(n):
     "draw",
     [
         lambda m: plot_similarity_heatmap(m),
-        lambda m: plot_similarity_network(m, 0.5),
+        lambda m: plot_similarity_network(m, threshold=0.5),
         lambda m: plot_dendrogram(m, threshold=0.5),
-        lambda m: plot_similarity_distribution(m, 0.5),
+        lambda m: plot_similarity_distribution(m, threshold=0.5),
         lambda m: plot_vocabulary_sizes("sample"),
         lambda m: plot_tracker_comparison("sample", "Pricing Inquiry", "Discount Request"),
     ],
@@ -537,7 +541,7 @@ def test_nothing_calls_show(monkeypatch):
     monkeypatch.setattr(plt, "show", forbidden)
     matrix = planted()
     plot_similarity_heatmap(matrix)
-    plot_similarity_network(matrix, 0.5)
+    plot_similarity_network(matrix, threshold=0.5)
     plot_dendrogram(matrix)
     plot_similarity_distribution(matrix)
     plot_vocabulary_sizes("sample")
@@ -559,7 +563,7 @@ def test_tracker_comparison_shows_every_phrase_once(sample):
     fig, ax = plt.subplots()
     out = plot_tracker_comparison(sample, "Cancellation Intent", "Churn Risk", ax=ax)
     assert out is ax
-    table = trackerkit.compare_trackers(sample, "Cancellation Intent", "Churn Risk")
+    table = trackerkit.compare_trackers(sample, "Cancellation Intent", "Churn Risk").table
     for status, kind in [("shared", "shared"), ("near-duplicate", "near-duplicate")]:
         rows = table[table["status"] == status]
         assert texts_with(ax, f"comparison-{kind}-a") == rows["phrase_a"].tolist()
@@ -617,7 +621,7 @@ def test_heatmap_of_the_sample_puts_planted_overlaps_together(sample):
         assert abs(order.index(a) - order.index(b)) == 1, (a, b)
     group = sorted(order.index(n) for n in ("Pricing Inquiry", "Discount Request", "Special Offers"))
     assert group[-1] - group[0] == 2
-    assert ax.images[0].colorbar.ax.get_ylabel() == f"TF-IDF similarity ({matrix.attrs['analyzer']})"
+    assert ax.images[0].colorbar.ax.get_ylabel() == matrix.value_label == "TF-IDF cosine similarity (char_wb)"
     assert len(ax.texts) == 0  # 48 trackers: no annotations
 
 
@@ -626,7 +630,7 @@ def test_dendrogram_of_a_trackers_frame_colours_cluster_trackers(sample):
     assert len(ax.collections[0].get_segments()) == 47
     colour = {t.get_text(): to_hex(t.get_color()) for t in ax.get_yticklabels()}
     assert len(colour) == 48
-    clusters = trackerkit.cluster_trackers(sample, 0.25)
+    clusters = trackerkit.cluster_trackers(sample, threshold=0.25).table
     assert len(clusters) > 0
     for _, members in clusters.groupby("cluster")["tracker"]:
         assert len({colour[name] for name in members}) == 1, list(members)
@@ -646,8 +650,8 @@ def test_dendrogram_of_a_trackers_frame_colours_cluster_trackers(sample):
 
 def test_network_of_the_sample(sample):
     matrix = trackerkit.similarity_matrix(sample)
-    ax = plot_similarity_network(matrix, 0.25)
-    edges = network_edges(matrix, 0.25)
+    ax = plot_similarity_network(matrix, threshold=0.25)
+    edges = network_edges(matrix, threshold=0.25)
     assert len(ax.collections[0].get_segments()) == len(edges) >= 7
     pairs = {frozenset(p) for p in zip(edges["source"], edges["target"])}
     assert frozenset({"Cancellation Intent", "Churn Risk"}) in pairs

@@ -59,7 +59,7 @@ def pairs(scope: str) -> pd.DataFrame:
 
 @cache
 def similarity() -> pd.DataFrame:
-    return trackerkit.similarity_matrix(trackers())
+    return trackerkit.similarity_matrix(trackers()).matrix
 
 
 def found(rule: str, tracker: str, phrase: str | None = None) -> pd.DataFrame:
@@ -94,7 +94,7 @@ def test_planted_problem_is_found(item):
     elif kind == "shared_phrase":
         (a, b), (pa, pb) = names, phrases
         assert len(found("shared_phrase", a, pa)) == 1 and len(found("shared_phrase", b, pb)) == 1
-        assert trackerkit.overlap_matrix(trackers()).loc[a, b] >= 1
+        assert trackerkit.overlap_matrix(trackers()).matrix.loc[a, b] >= 1
         shared = trackerkit.shared_phrases(trackers(), a, b)
         assert [pa, pb] in shared[["phrase_a", "phrase_b"]].values.tolist()
         assert has_pair(pairs("across"), pa, pb)  # and similar_phrases reports it with score 1
@@ -106,7 +106,7 @@ def test_planted_problem_is_found(item):
             len(found("near_duplicate_phrase", a, pa)) == 1
             and len(found("near_duplicate_phrase", b, pb)) == 1
         )
-        kept = trackerkit.compare_trackers(trackers(), a, b)
+        kept = trackerkit.compare_trackers(trackers(), a, b).table
         assert [pa, pb] in kept.loc[
             kept["status"] == "near-duplicate", ["phrase_a", "phrase_b"]
         ].values.tolist()
@@ -169,7 +169,7 @@ def check_overlapping(names: list[str]) -> None:
                 reached.add(m)
                 frontier.append(m)
     assert reached == set(names)
-    clusters = trackerkit.cluster_trackers(trackers())
+    clusters = trackerkit.cluster_trackers(trackers()).table
     labels = clusters.set_index("tracker")["cluster"]
     assert set(names) <= set(labels.index) and labels[names].nunique() == 1, labels.reindex(names)
 

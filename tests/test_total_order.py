@@ -23,8 +23,7 @@ from hypothesis import strategies as st
 
 import trackerkit
 from trackerkit.analysis import AUDIT_RULES
-from trackerkit.analysis.similarity import COMPARE_STATUSES
-from trackerkit.constants import SEVERITIES
+from trackerkit.constants import COMPARE_STATUSES, SEVERITIES
 
 # Short phrases sharing words, case and punctuation variants and one-letter typos: overlaps,
 # normalized duplicates and near-duplicates come up in most accounts drawn from them.
@@ -103,8 +102,8 @@ def strictly_increasing(keys: list[tuple]) -> bool:
 @given(account=accounts(), data=st.data(), analyzer=st.sampled_from(["char_wb", "word"]))
 def test_similarity_matrix_is_bit_identical_when_trackers_are_shuffled(account, data, analyzer):
     other = shuffled(account, data)
-    a = trackerkit.similarity_matrix(account, analyzer, label="id")
-    b = trackerkit.similarity_matrix(other, analyzer, label="id").loc[a.index, a.columns]
+    a = trackerkit.similarity_matrix(account, analyzer=analyzer, label="id").matrix
+    b = trackerkit.similarity_matrix(other, analyzer=analyzer, label="id").matrix.loc[a.index, a.columns]
     np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
     # trackers with the same phrases (in any order) have bit-identical rows
     bags = [Counter(trackerkit.normalize_phrase(p) for p in t["vocabulary"]) for t in account]
@@ -117,12 +116,12 @@ def test_similarity_matrix_is_bit_identical_when_trackers_are_shuffled(account, 
 
 
 @SETTINGS
-@given(account=accounts(), data=st.data(), top=st.sampled_from([None, 1, 3]))
-def test_tracker_pairs_same_pairs_and_total_order(account, data, top):
+@given(account=accounts(), data=st.data(), k=st.sampled_from([None, 1, 3]))
+def test_tracker_pairs_same_pairs_and_total_order(account, data, k):
     other = shuffled(account, data)
-    a = trackerkit.tracker_pairs(trackerkit.similarity_matrix(account, label="id"), top=top)
-    b = trackerkit.tracker_pairs(trackerkit.similarity_matrix(other, label="id"), top=top)
-    if top is None:  # a symmetric matrix: each unordered pair once, a before b in the account
+    a = trackerkit.tracker_pairs(trackerkit.similarity_matrix(account, label="id"), k=k)
+    b = trackerkit.tracker_pairs(trackerkit.similarity_matrix(other, label="id"), k=k)
+    if k is None:  # a symmetric matrix: each unordered pair once, a before b in the account
         assert Counter((frozenset((x, y)), s) for x, y, s in a.itertuples(index=False)) == Counter(
             (frozenset((x, y)), s) for x, y, s in b.itertuples(index=False)
         )
@@ -138,8 +137,8 @@ def test_tracker_pairs_same_pairs_and_total_order(account, data, top):
 @given(account=accounts(), data=st.data())
 def test_tracker_pairs_of_an_asymmetric_matrix(account, data):
     other = shuffled(account, data)
-    a = trackerkit.tracker_pairs(trackerkit.overlap_matrix(account, "containment", label="id"))
-    b = trackerkit.tracker_pairs(trackerkit.overlap_matrix(other, "containment", label="id"))
+    a = trackerkit.tracker_pairs(trackerkit.overlap_matrix(account, metric="containment", label="id"))
+    b = trackerkit.tracker_pairs(trackerkit.overlap_matrix(other, metric="containment", label="id"))
     # both directions, unless the matrix happens to be symmetric (then each pair once)
     assert Counter((frozenset((x, y)), s) for x, y, s in a.itertuples(index=False)) == Counter(
         (frozenset((x, y)), s) for x, y, s in b.itertuples(index=False)
@@ -195,7 +194,7 @@ def test_most_similar_shared_terms_ties_alphabetical():
         {"id": "2", "name": "B", "vocabulary": ["walrus xylophone yak zebra"]},
         {"id": "3", "name": "C", "vocabulary": ["hello there"]},
     ]
-    out = trackerkit.most_similar(account, "A", k=1, n_terms=3)
+    out = trackerkit.most_similar(account, "A", k=1, evidence=3)
     assert out["shared_terms"].iloc[0] == ["walrus", "xylophone", "yak"]
 
 
@@ -246,13 +245,13 @@ def test_compare_and_shared_phrases_do_not_depend_on_the_other_trackers_order(ac
     other = shuffled(account, data)
     a, b = account[0]["id"], account[-1]["id"]
     pd.testing.assert_frame_equal(
-        trackerkit.compare_trackers(account, a, b, threshold=0.6),
-        trackerkit.compare_trackers(other, a, b, threshold=0.6),
+        trackerkit.compare_trackers(account, a, b, threshold=0.6).table,
+        trackerkit.compare_trackers(other, a, b, threshold=0.6).table,
     )
     pd.testing.assert_frame_equal(
         trackerkit.shared_phrases(account, a, b), trackerkit.shared_phrases(other, a, b)
     )
-    out = trackerkit.compare_trackers(account, a, b, threshold=0.6)
+    out = trackerkit.compare_trackers(account, a, b, threshold=0.6).table
     status = {s: k for k, s in enumerate(COMPARE_STATUSES)}
     keys = [
         (status[s], -1 if pd.isna(x) else int(x), -1 if pd.isna(y) else int(y))
@@ -267,7 +266,7 @@ def test_compare_trackers_pairs_equal_scores_by_position():
         {"id": "1", "name": "A", "vocabulary": ["x", "refund pleas", "refund pleaze"]},
         {"id": "2", "name": "B", "vocabulary": ["refund please", "y"]},
     ]
-    out = trackerkit.compare_trackers(account, "A", "B")
+    out = trackerkit.compare_trackers(account, "A", "B").table
     near = out[out["status"] == "near-duplicate"]
     assert near[["phrase_a", "phrase_b"]].values.tolist() == [["refund pleas", "refund please"]]
 
@@ -336,8 +335,9 @@ def test_audit_findings_of_one_phrase_and_rule_ordered_by_detail():
 )
 def test_clusters_same_groups_and_documented_ties(account, data, method, threshold):
     other = shuffled(account, data)
-    a = trackerkit.cluster_trackers(account, threshold, method=method, singletons=True)
-    b = trackerkit.cluster_trackers(other, threshold, method=method, singletons=True)
+    clustering = trackerkit.cluster_trackers(account, threshold=threshold, method=method, singletons=True)
+    a = clustering.table
+    b = trackerkit.cluster_trackers(other, threshold=threshold, method=method, singletons=True).table
 
     def groups(frame: pd.DataFrame) -> set[frozenset[str]]:
         return {frozenset(g["tracker_id"]) for _, g in frame.groupby("cluster")}
@@ -345,7 +345,7 @@ def test_clusters_same_groups_and_documented_ties(account, data, method, thresho
     assert groups(a) == groups(b)
     columns = ["tracker_id", "size", "mean_similarity", "nearest_similarity"]
     assert rows(a, columns) == rows(b, columns)
-    similarity = trackerkit.similarity_matrix(account, label="id")
+    similarity = trackerkit.similarity_matrix(account, label="id").matrix
     for frame, source in ((a, account), (b, other)):
         where = position(source)
         name_to_id = {t["name"]: t["id"] for t in source}
@@ -367,7 +367,19 @@ def test_clusters_same_groups_and_documented_ties(account, data, method, thresho
     from scipy.cluster.hierarchy import is_valid_linkage
 
     if len(account) > 1:
-        assert is_valid_linkage(a.attrs["linkage"]) and len(a.attrs["labels"]) == len(account)
+        assert is_valid_linkage(clustering.linkage) and len(clustering.labels) == len(account)
+
+
+@SETTINGS
+@given(account=accounts(min_trackers=2), data=st.data(), method=st.sampled_from(["average", "complete"]))
+def test_cluster_order_is_the_clusterings_and_ignores_the_account_order(account, data, method):
+    from trackerkit.analysis import cluster_order
+
+    other = shuffled(account, data)
+    order = cluster_order(trackerkit.similarity_matrix(account), method=method)
+    assert cluster_order(trackerkit.similarity_matrix(other), method=method) == order
+    clustering = trackerkit.cluster_trackers(other, method=method, singletons=True)
+    assert cluster_order(clustering) == order  # the heatmap, the dendrogram and the clusters: one tree
 
 
 def test_clusters_tied_distances_do_not_follow_the_input_order():
@@ -378,14 +390,14 @@ def test_clusters_tied_distances_do_not_follow_the_input_order():
         {"id": "2", "name": "B", "vocabulary": ["aaa bbb", "ccc ddd"]},
         {"id": "3", "name": "C", "vocabulary": ["ccc ddd"]},
     ]
-    m = trackerkit.similarity_matrix(account)
+    m = trackerkit.similarity_matrix(account).matrix
     assert m.loc["B", "A"] == m.loc["B", "C"] > 0 and m.loc["A", "C"] == 0
     t = float(m.loc["B", "A"]) - 0.01
-    expected = trackerkit.cluster_trackers(account, t, method="complete")
+    expected = trackerkit.cluster_trackers(account, threshold=t, method="complete").table
     assert sorted(expected["tracker"]) == ["A", "B"]  # A has the lower id
     for order in ([2, 1, 0], [1, 2, 0], [2, 0, 1]):
-        again = trackerkit.cluster_trackers([account[k] for k in order], t, method="complete")
-        assert sorted(again["tracker"]) == ["A", "B"]
+        again = trackerkit.cluster_trackers([account[k] for k in order], threshold=t, method="complete")
+        assert sorted(again.table["tracker"]) == ["A", "B"]
 
 
 # --------------------------------------------------------------------------- matcher and confusion
@@ -457,9 +469,9 @@ def test_confusion_does_not_depend_on_the_tracker_order():
         {"id": "3", "name": "Manager", "vocabulary": ["your manager", "a supervisor", "manager please"]},
         {"id": "4", "name": "Invoice", "vocabulary": ["the invoice", "send the invoice", "invoice please"]},
     ]
-    expected = trackerkit.confusion(account, folds=None)
+    expected = trackerkit.confusion(account, folds=None).matrix
     for order in ([3, 1, 0, 2], [2, 3, 1, 0]):
-        again = trackerkit.confusion([account[k] for k in order], folds=None)
+        again = trackerkit.confusion([account[k] for k in order], folds=None).matrix
         assert list(again.index) == [account[k]["name"] for k in order]
         pd.testing.assert_frame_equal(
             again.loc[expected.index, expected.columns], expected, check_names=False

@@ -15,7 +15,7 @@ import ipywidgets
 import pytest
 
 import trackerkit
-from trackerkit.frames import load_trackers
+from trackerkit.loading import load_trackers
 
 VOICE_ID = "5807963341258752"
 PROMOTION_ID = "4476908732794496"
@@ -148,25 +148,20 @@ def test_escape_and_frame_html_escape_everything():
         message_html("x", "loud")
 
 
-def test_plot_to_png_renders_and_closes_the_figure():
+def test_display_to_png_renders_outside_pyplot_and_clears_the_figure():
     import matplotlib.pyplot as plt
 
-    from trackerkit.plotting import plot_vocabulary_sizes
-    from trackerkit.widgets._base import plot_to_png
+    from trackerkit.plotting import VocabularySizesDisplay
+    from trackerkit.widgets._base import display_to_png
 
     before = plt.get_fignums()
-    png = plot_to_png(plot_vocabulary_sizes, load_trackers("sample"))
+    display = VocabularySizesDisplay.from_trackers(load_trackers("sample"))
+    png = display_to_png(display, max_label_chars=20)
     assert png.startswith(PNG)
-    png = plot_to_png(plot_vocabulary_sizes, load_trackers("sample"), figsize=(4, 6))
-    assert png.startswith(PNG)
-    assert plt.get_fignums() == before
-
-    def broken(*args, ax=None):
-        plt.subplots()
-        raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError, match="boom"):
-        plot_to_png(broken)
+    assert plt.get_fignums() == before  # never a pyplot figure
+    assert display.figure_.axes == []  # drawn, encoded, then cleared: nothing kept
+    with pytest.raises(ValueError, match="max_label_chars"):
+        display_to_png(display, max_label_chars=1)
     assert plt.get_fignums() == before
 
 
@@ -262,7 +257,7 @@ def test_picker_pick_from_code(trackers):
     from trackerkit import AmbiguousTrackerError, TrackerNotFoundError
     from trackerkit.widgets import TrackerPicker
 
-    picker = TrackerPicker(trackers, value="promotion mention")
+    picker = TrackerPicker(trackers, tracker="promotion mention")
     assert picker.value == PROMOTION_ID
     assert picker.text == f"Promotion Mention ({PROMOTION_ID})"
     with pytest.raises(TrackerNotFoundError):
@@ -396,8 +391,12 @@ def test_compare_two_trackers_side_by_side(trackers):
     compare.picker_a.text = "Escalation Request"
     assert compare.comparison is None  # one side only
     compare.picker_b.text = SPEAK_TO_MANAGER_ID
-    assert (compare.a, compare.b) == (ESCALATION_ID, SPEAK_TO_MANAGER_ID)
-    statuses = compare.comparison["status"].value_counts()
+    assert (compare.tracker, compare.other) == (ESCALATION_ID, SPEAK_TO_MANAGER_ID)
+    assert (compare.comparison.tracker, compare.comparison.other) == (
+        "Escalation Request",
+        "Speak to Manager",
+    )
+    statuses = compare.comparison.table["status"].value_counts()
     assert statuses["shared"] == 2 and statuses["near-duplicate"] == 1
     assert "I want to speak to a supervisor" in compare.shared_html.value
     assert "let me speak to your manager" in compare.near_html.value
@@ -410,7 +409,7 @@ def test_compare_two_trackers_side_by_side(trackers):
 def test_compare_the_same_tracker_twice_says_so(trackers):
     from trackerkit.widgets import CompareTrackers
 
-    compare = CompareTrackers(trackers, a="Voice Message", b=VOICE_ID)
+    compare = CompareTrackers(trackers, tracker="Voice Message", other=VOICE_ID)
     assert compare.comparison is None
     assert "same tracker" in compare.status.value
     assert compare.plot.value == b""
@@ -432,17 +431,17 @@ def test_compare_escapes_a_hostile_tracker(trackers):
 
 
 def test_similarity_slider_updates_pairs_and_heatmap_without_recomputing(trackers, monkeypatch):
-    import trackerkit.analysis
+    import trackerkit.widgets.similarity
     from trackerkit.widgets import SimilarityExplorer
 
     calls = []
-    real = trackerkit.analysis.similarity_matrix
+    real = trackerkit.widgets.similarity.similarity_matrix
 
     def counting(*args, **kwargs):
         calls.append(kwargs.get("analyzer"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(trackerkit.analysis, "similarity_matrix", counting)
+    monkeypatch.setattr(trackerkit.widgets.similarity, "similarity_matrix", counting)
     sim = SimilarityExplorer(trackers, threshold=0.25)
     assert sim.threshold.continuous_update is False
     assert is_png(sim.heatmap.value)
@@ -450,7 +449,7 @@ def test_similarity_slider_updates_pairs_and_heatmap_without_recomputing(tracker
     assert (sim.pairs["similarity"] >= 0.25).all()
     assert sim.pairs["similarity"].is_monotonic_decreasing
     first, n_first = sim.heatmap.value, len(sim.pairs)
-    assert f"{n_first} pairs with word similarity ≥ 0.25" in sim.pairs_html.value
+    assert f"{n_first} pairs with character similarity ≥ 0.25" in sim.pairs_html.value
 
     sim.threshold.value = 0.45
     assert len(sim.pairs) < n_first
@@ -460,12 +459,13 @@ def test_similarity_slider_updates_pairs_and_heatmap_without_recomputing(tracker
     sim.threshold.value = 0.99
     assert len(sim.pairs) == 0 and "no pair at this threshold" in sim.pairs_html.value
 
-    sim.analyzer.value = "character"
-    assert sim.matrix.attrs["analyzer"] == "char_wb"
-    sim.threshold.value = 0.3
     sim.analyzer.value = "word"
+    assert sim.matrix.analyzer == "word"
+    assert "pairs with word similarity ≥ 0.99" in sim.pairs_html.value
+    sim.threshold.value = 0.3
+    sim.analyzer.value = "char_wb"
     sim.threshold.value = 0.35
-    assert calls == ["word", "char_wb"]  # once per analyzer, never per slider step
+    assert calls == ["char_wb", "word"]  # once per analyzer, never per slider step
     sim.close()
 
 
@@ -499,6 +499,72 @@ def test_heatmap_renderer_fades_cells_under_the_threshold():
     assert (b >= a - 1).mean() > 0.99  # fading only ever lightens
     assert renderer.render(None) == plain  # and going back restores the original pixels
     renderer.close()
+
+
+def test_heatmap_renderer_updates_the_display_artists():
+    import numpy as np
+    import pandas as pd
+
+    from trackerkit.widgets.similarity import HeatmapRenderer
+
+    m = pd.DataFrame([[1, 0.8, 0.1], [0.8, 1, 0.2], [0.1, 0.2, 1]], index=list("abc"), columns=list("abc"))
+    renderer = HeatmapRenderer(m)
+    display = renderer.display
+    assert renderer.image is display.im_ and renderer.order == display.order == ["c", "b", "a"]
+    written = {ij: t.get_color() for ij, t in np.ndenumerate(display.text_) if t is not None}
+    renderer.render(0.5)
+    for (i, j), text in np.ndenumerate(display.text_):
+        if text is not None:  # values under 0.5 greyed, the others keep the display's colour
+            faded = display.matrix.matrix.loc[display.order[i], display.order[j]] < 0.5
+            assert text.get_color() == ("#8a8a8a" if faded else written[i, j])
+    renderer.render(None)
+    assert {ij: t.get_color() for ij, t in np.ndenumerate(display.text_) if t is not None} == written
+    renderer.close()
+
+
+def test_compare_computes_once_and_draws_the_result(trackers, monkeypatch):
+    import trackerkit.plotting._comparison
+    import trackerkit.widgets.compare
+    from trackerkit.widgets import CompareTrackers
+
+    calls = []
+    real = trackerkit.widgets.compare.compare_trackers
+
+    def counting(*args, **kwargs):
+        calls.append(args[1:])
+        return real(*args, **kwargs)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the display recomputed the comparison")
+
+    monkeypatch.setattr(trackerkit.widgets.compare, "compare_trackers", counting)
+    monkeypatch.setattr(trackerkit.plotting._comparison, "compare_trackers", forbidden)
+    compare = CompareTrackers(trackers, tracker="Escalation Request", other="Speak to Manager")
+    assert calls == [(ESCALATION_ID, SPEAK_TO_MANAGER_ID)]  # once for the tables and the plot
+    assert compare.display.comparison is compare.comparison
+    table = compare.comparison.table
+    near = table.loc[table["status"] == "near-duplicate", "phrase_a"].tolist()
+    assert [t.get_text() for t in compare.display.texts_["near-duplicate-a"]] == near
+    assert is_png(compare.plot.value)
+
+
+def test_widgets_use_the_library_default_analyzer(trackers):
+    from trackerkit.analysis import similarity_matrix, tracker_pairs
+    from trackerkit.constants import DEFAULT_ANALYZER
+    from trackerkit.widgets import SimilarityExplorer, TrackerExplorer
+
+    sim = SimilarityExplorer(trackers)
+    assert sim.analyzer.value == DEFAULT_ANALYZER == "char_wb"
+    assert sim.analyzer.options[0] == ("character", "char_wb")
+    # the numbers the library (and the command line's `similar`) give for the same account
+    expected = tracker_pairs(similarity_matrix(trackers), threshold=sim.threshold.value)
+    assert sim.pairs.values.tolist() == expected.values.tolist()
+    sim.close()
+    explorer = TrackerExplorer(trackers, tracker="Escalation Request")
+    assert explorer.analyzer == DEFAULT_ANALYZER
+    expected = trackerkit.most_similar(trackers, "Escalation Request", k=5)
+    assert explorer.neighbours["score"].tolist() == expected["score"].tolist()
+    assert "character TF-IDF cosine" in explorer.neighbours_html.value
 
 
 # --------------------------------------------------------------------------- match
@@ -563,6 +629,7 @@ def test_explore_builds_the_tabbed_app(trackers):
 def test_explore_accepts_what_load_trackers_accepts():
     app = trackerkit.explore("sample")
     assert len(app.trackers) == 48
+    assert "48 trackers" in app.header.value and "(sample)" in app.header.value  # the source it loaded
     app.close()
 
 
@@ -573,7 +640,7 @@ def test_the_explorer_compare_button_opens_the_compare_tab(trackers):
     assert app.explorer.compare_button.layout.display is None
     app.explorer.compare_button.click()
     assert app.tabs.selected_index == 1
-    assert (app.compare.a, app.compare.b) == (ESCALATION_ID, SPEAK_TO_MANAGER_ID)
+    assert (app.compare.tracker, app.compare.other) == (ESCALATION_ID, SPEAK_TO_MANAGER_ID)
     assert app.compare.comparison is not None
 
 
@@ -583,7 +650,7 @@ def test_no_widget_of_the_app_ever_shows_raw_tracker_markup(trackers):
     app.explorer.picker.text = f"{XSS_NAME} ({XSS_ID})"  # the option, as picked
     assert app.explorer.selected == XSS_ID
     app.explorer.compare_button.click()
-    assert app.compare.a == XSS_ID
+    assert app.compare.tracker == XSS_ID
     app.similarity.threshold.value = 0.05
     app.match.text.value = "get me your manager now"
     everything = assert_no_raw_markup(app.widget)
@@ -595,7 +662,7 @@ def test_no_widget_of_the_app_ever_shows_raw_tracker_markup(trackers):
 
 
 def test_a_failing_update_says_so_in_the_widget(trackers, monkeypatch):
-    import trackerkit.analysis
+    from trackerkit.analysis._similarity import NeighbourIndex
     from trackerkit.widgets import TrackerExplorer
 
     explorer = TrackerExplorer(trackers)
@@ -603,7 +670,7 @@ def test_a_failing_update_says_so_in_the_widget(trackers, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("<b>boom</b>")
 
-    monkeypatch.setattr(trackerkit.analysis, "most_similar", broken)
+    monkeypatch.setattr(NeighbourIndex, "query", broken)
     with pytest.raises(RuntimeError, match="boom"):
         explorer.picker.text = "Voice Message"
     assert isinstance(explorer.last_error, RuntimeError)

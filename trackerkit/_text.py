@@ -17,6 +17,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from trackerkit._validation import check_count
+
 F = TypeVar("F", bound=Callable[..., Any])
 # OWASP's CSV injection rule: a cell starting with one of these is a formula to a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -86,3 +88,28 @@ def escaped_warnings(function: F) -> F:
                 warnings.showwarning(message, record.category, record.filename, record.lineno, record.file)
 
     return wrapper  # type: ignore[return-value]
+
+
+#: Average width of a DejaVu Sans glyph (matplotlib's default font), in em.
+CHAR_WIDTH_EM = 0.58
+
+
+def truncate_label(text: Any, max_chars: int = 30) -> str:
+    """``text`` on one line, cut to at most ``max_chars`` characters, ending with an ellipsis
+    when cut.
+
+    >>> truncate_label("Technical Issue / Bug Report", 16)
+    'Technical Issue…'
+    >>> truncate_label("Greeting", 16)
+    'Greeting'
+    """
+    check_count("max_label_chars", max_chars, minimum=2)
+    text = " ".join(str(text).split())
+    if len(text) <= max_chars:
+        return text
+    return text[: max_chars - 1].rstrip() + "…"
+
+
+def text_width_in(text: str, fontsize: float) -> float:
+    """Rough width of ``text`` in inches at ``fontsize`` points (for layout; no renderer needed)."""
+    return len(text) * CHAR_WIDTH_EM * fontsize / 72.0

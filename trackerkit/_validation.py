@@ -25,8 +25,10 @@ __all__ = [
     "check_axes",
     "check_bool",
     "check_choice",
+    "check_colormap",
     "check_count",
     "check_fraction",
+    "check_matrix",
     "check_ngram_range",
     "check_number",
     "check_subset",
@@ -147,3 +149,68 @@ def check_axes(value: Any, name: str = "ax") -> Any:
             f"{name} must be a matplotlib Axes or None; got {type(value).__name__}", parameter=name
         )
     return value
+
+
+def check_colormap(value: Any, name: str = "cmap") -> Any:
+    """A matplotlib ``Colormap``, given as one or by its registered name."""
+    import matplotlib as mpl  # lazy: heavy (only plots call this: matplotlib is loaded)
+
+    if isinstance(value, mpl.colors.Colormap):
+        return value
+    try:
+        return mpl.colormaps[value]
+    except (KeyError, TypeError):
+        raise InvalidParameterError(
+            f"{name} must be a matplotlib colormap or its name; got {value!r}", parameter=name
+        ) from None
+
+
+def check_matrix(
+    name: str, value: Any, *, unit_range: bool = False, min_size: int = 1
+) -> tuple[Any, list[str]]:
+    """``(values, labels)`` of a square DataFrame labelled alike on both axes, holding finite
+    numbers (in [0, 1] with ``unit_range``); columns in another order than the rows are put in
+    the rows' order. ``values`` is a float ndarray (a copy), ``labels`` the row labels as str.
+    """
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
+
+    def fail(message: str) -> InvalidParameterError:
+        return InvalidParameterError(f"{name} {message}", parameter=name)
+
+    if not isinstance(value, pd.DataFrame):
+        raise fail(
+            "must be a square DataFrame labelled by tracker name (or a TrackerMatrix), such as "
+            f"trackerkit.similarity_matrix(trackers) returns; got {type(value).__name__}"
+        )
+    n_rows, n_cols = value.shape
+    if n_rows != n_cols:
+        raise fail(
+            f"must be square (one row and one column per tracker); got {n_rows} rows x {n_cols} columns"
+        )
+    if n_rows < min_size:
+        raise fail(f"needs at least {min_size} tracker{'s' if min_size != 1 else ''}, got {n_rows}")
+    if n_rows and isinstance(value.index, pd.RangeIndex) and isinstance(value.columns, pd.RangeIndex):
+        raise fail(
+            "is unlabelled: its index and columns must be the tracker names, as "
+            "trackerkit.similarity_matrix returns"
+        )
+    if value.index.has_duplicates or value.columns.has_duplicates:
+        raise fail("has duplicate row or column labels")
+    if not value.index.equals(value.columns):
+        if set(value.index) != set(value.columns):
+            extra = sorted(map(str, set(value.index) ^ set(value.columns)))[:5]
+            raise fail(
+                "must have the same labels on rows and columns; these are on only one side: "
+                + ", ".join(map(repr, extra))
+            )
+        value = value.loc[:, list(value.index)]
+    try:
+        values = value.to_numpy(dtype=float, copy=True)
+    except (TypeError, ValueError):
+        raise fail("must hold numbers only") from None
+    if not np.isfinite(values).all():
+        raise fail("holds NaN or infinite values")
+    if unit_range and values.size and (values.min() < -1e-9 or values.max() > 1 + 1e-9):
+        raise fail(f"must hold similarities in [0, 1]; got values from {values.min():g} to {values.max():g}")
+    return values, [str(label) for label in value.index]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 __all__ = [
     "ANALYZERS",
+    "CLUSTER_COLUMNS",
+    "COMPARE_COLUMNS",
     "COMPARE_STATUSES",
     "DEFAULT_ANALYZER",
     "DEFAULT_MAX_EDITS",
@@ -27,10 +29,14 @@ __all__ = [
     "MAX_PHRASES",
     "MAX_TRACKERS",
     "MIN_PHRASES",
+    "NEIGHBOUR_COLUMNS",
     "OVERLAP_METRICS",
+    "PAIR_COLUMNS",
     "PHRASE_PAIR_COLUMNS",
     "PHRASE_SCOPES",
+    "RANK_COLUMNS",
     "SEVERITIES",
+    "SHARED_COLUMNS",
     "TRACKER_COLUMNS",
     "VOCABULARY_COLUMNS",
 ]
@@ -118,3 +124,26 @@ PHRASE_PAIR_COLUMNS = (
 )
 #: Columns of :func:`trackerkit.audit` (one row per finding).
 FINDING_COLUMNS = ("tracker_id", "tracker", "phrase", "rule", "severity", "detail", "position")
+
+# --------------------------------------------------------------------------- result columns
+
+#: Columns of :func:`trackerkit.tracker_pairs` (one row per pair of trackers).
+PAIR_COLUMNS = ("tracker_a", "tracker_b", "score")
+#: Columns of :func:`trackerkit.shared_phrases` (``a`` is ``tracker``, ``b`` is ``other``).
+SHARED_COLUMNS = ("phrase_norm", "phrase_a", "phrase_b", "position_a", "position_b")
+#: Columns of :func:`trackerkit.compare_trackers`' table.
+COMPARE_COLUMNS = ("status", "phrase_a", "phrase_b", "position_a", "position_b", "score")
+#: Columns of :func:`trackerkit.most_similar`.
+NEIGHBOUR_COLUMNS = ("rank", "tracker_id", "tracker", "score", "n_shared", "shared_phrases", "shared_terms")
+#: Columns of :func:`trackerkit.cluster_trackers`' table.
+CLUSTER_COLUMNS = (
+    "cluster",
+    "tracker_id",
+    "tracker",
+    "size",
+    "mean_similarity",
+    "nearest",
+    "nearest_similarity",
+)
+#: Columns of :meth:`trackerkit.TrackerMatcher.rank`.
+RANK_COLUMNS = ("rank", "tracker_id", "tracker", "score", "evidence", "evidence_scores")

@@ -22,12 +22,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trackerkit._text import escaped_warnings
-from trackerkit.errors import ResultTooLargeError, TrackerDataError
-from trackerkit.frames import as_trackers_frame
+from trackerkit._validation import check_count, check_fraction
+from trackerkit.analysis import audit, cluster_trackers, similar_phrases, tracker_pairs
+from trackerkit.constants import DEFAULT_ANALYZER, DEFAULT_TRACKER_THRESHOLD, SEVERITIES
+from trackerkit.errors import InvalidParameterError, ResultTooLargeError, TrackerDataError
+from trackerkit.loading import as_trackers_frame
+from trackerkit.plotting import SimilarityHeatmapDisplay, VocabularySizesDisplay, figure_to_png
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
+
+    from trackerkit._typing import TrackersLike
+    from trackerkit.plotting._base import Display
 
 __all__ = ["build_report", "write_report"]
 
@@ -47,12 +53,13 @@ nav a { margin-right: 1em; }
 """
 
 
-def _img(fig: Figure, alt: str) -> str:
-    from trackerkit.plotting import figure_to_png
-
+def _img(display: Display, alt: str) -> str:
+    """``display`` drawn on a figure outside pyplot (the user's figures and backend untouched),
+    as an embedded PNG."""
+    png = figure_to_png(display.plot(pyplot=False).figure_)
     return (
         f'<div class="figure"><img alt="{html.escape(alt)}" '
-        f'src="data:image/png;base64,{base64.b64encode(figure_to_png(fig)).decode("ascii")}"></div>'
+        f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"></div>'
     )
 
 
@@ -89,7 +96,7 @@ def _severity_summary(findings: pd.DataFrame) -> str:
     counts = findings["severity"].value_counts()
     parts = [
         f'<span class="{s}">{int(counts[s])} {s}{"s" if counts[s] != 1 else ""}</span>'
-        for s in ("error", "warning", "info")  # our own words: nothing to escape
+        for s in SEVERITIES  # our own words: nothing to escape
         if s in counts
     ]
     return "<p>" + ", ".join(parts) + "</p>"
@@ -97,38 +104,58 @@ def _severity_summary(findings: pd.DataFrame) -> str:
 
 @escaped_warnings  # matplotlib's "Glyph missing" warnings quote tracker names' characters raw
 def build_report(
-    trackers: Any,
+    trackers: TrackersLike,
     *,
-    title: str | None = None,
-    analyzer: str = "char_wb",
-    pair_threshold: float = 0.25,
+    title: str = "Tracker report",
+    analyzer: str = DEFAULT_ANALYZER,
+    threshold: float = DEFAULT_TRACKER_THRESHOLD,
     max_rows: int = 200,
 ) -> str:
     """The report as one HTML string: summary, vocabulary sizes, clustered similarity heatmap,
     most similar tracker pairs, clusters of redundant trackers, near-duplicate phrases and the
-    audit. ``pair_threshold`` is the similarity above which tracker pairs are listed and
-    clustered; tables are cut at ``max_rows`` rows. Each table keeps the total order of the
-    function behind it (:func:`~trackerkit.tracker_pairs`, :func:`~trackerkit.cluster_trackers`,
-    :func:`~trackerkit.similar_phrases`, :func:`~trackerkit.audit`), so what is cut depends on
-    the account only.
+    audit.
+
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account.
+    title : str
+        The report's title (the command line passes ``Tracker report: SOURCE``).
+    analyzer : {"char_wb", "word"}
+        The TF-IDF analyzer of the similarity between trackers.
+    threshold : float
+        The similarity from which tracker pairs are listed and clustered.
+    max_rows : int
+        Tables are cut at this many rows.
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Notes
+    -----
+    Each result is computed once: the clustering holds the similarity matrix the heatmap
+    draws (in the clustering's own tree order) and the pairs are listed from. Each table keeps
+    the total order of the function behind it (:func:`~trackerkit.tracker_pairs`,
+    :func:`~trackerkit.cluster_trackers`, :func:`~trackerkit.similar_phrases`,
+    :func:`~trackerkit.audit`), so what is cut depends on the account only. The plots are
+    drawn on ``matplotlib.figure.Figure`` objects outside pyplot: building a report in a
+    notebook neither switches the backend nor closes the user's figures.
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)  # a report never needs a window
-    from trackerkit.analysis import audit, cluster_trackers, similar_phrases, similarity_matrix, tracker_pairs
-    from trackerkit.plotting import plot_similarity_heatmap, plot_vocabulary_sizes
-
+    if not isinstance(title, str):
+        raise InvalidParameterError(f"title must be a string; got {type(title).__name__}", parameter="title")
+    threshold = check_fraction("threshold", threshold, allow_zero=True)
+    max_rows = check_count("max_rows", max_rows)
     frame = as_trackers_frame(trackers)
     if frame.empty:
         raise TrackerDataError("the account has no trackers: there is nothing to report on")
-    source = frame.attrs.get("source") or "memory"
-    title = title or f"Tracker report: {source}"
     n_phrases = int(frame["n_phrases"].sum()) if len(frame) else 0
 
     summary = frame[["name", "tracker_id", "n_phrases", "n_unique_phrases", "languages"]]
-    matrix = similarity_matrix(frame, analyzer=analyzer)
-    pairs = tracker_pairs(matrix, threshold=pair_threshold)
-    clusters = cluster_trackers(frame, threshold=pair_threshold, analyzer=analyzer)[
+    clustering = cluster_trackers(frame, threshold=threshold, analyzer=analyzer)
+    pairs = tracker_pairs(clustering.similarity, threshold=threshold)
+    clusters = clustering.table[
         ["cluster", "tracker", "size", "mean_similarity", "nearest", "nearest_similarity"]
     ]
     try:
@@ -140,25 +167,24 @@ def build_report(
         duplicates = f"<p class='meta'>Too many pairs to list: {html.escape(str(exc))}.</p>"
     findings = audit(frame)[["severity", "rule", "tracker", "phrase", "detail"]]
 
-    import matplotlib.pyplot as plt
-
-    sizes_ax = plot_vocabulary_sizes(frame)
-    heat_ax = plot_similarity_heatmap(matrix)
     sections = [
         ("summary", "Summary", _table(summary, max_rows=max_rows)),
-        ("sizes", "Vocabulary sizes", _img(sizes_ax.figure, "phrases per tracker")),
+        (
+            "sizes",
+            "Vocabulary sizes",
+            _img(VocabularySizesDisplay.from_trackers(frame), "phrases per tracker"),
+        ),
         (
             "similarity",
             f"Similarity between trackers (TF-IDF, {analyzer})",
-            _img(heat_ax.figure, "clustered similarity heatmap")
-            + f"<h3>Pairs above {pair_threshold:.2f}</h3>"
+            _img(SimilarityHeatmapDisplay.from_result(clustering), "clustered similarity heatmap")
+            + f"<h3>Pairs above {threshold:.2f}</h3>"
             + _table(pairs, max_rows=max_rows),
         ),
         ("clusters", "Clusters of redundant trackers", _table(clusters, max_rows=max_rows)),
         ("duplicates", "Near-duplicate phrases across trackers", duplicates),
         ("audit", "Audit findings", _severity_summary(findings) + _table(findings, max_rows=max_rows)),
     ]
-    plt.close("all")
     nav = " ".join(f'<a href="#{key}">{html.escape(name)}</a>' for key, name, _ in sections)
     body = "\n".join(f'<h2 id="{key}">{html.escape(name)}</h2>\n{content}' for key, name, content in sections)
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -181,7 +207,7 @@ def build_report(
 """
 
 
-def write_report(trackers: Any, path: str | os.PathLike[str], **options: Any) -> Path:
+def write_report(trackers: TrackersLike, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write :func:`build_report` to ``path`` (UTF-8) and return the path."""
     target = Path(path)
     target.write_text(build_report(trackers, **options), encoding="utf-8")

@@ -66,7 +66,7 @@ def test_moving_the_threshold_changes_the_pair_table(app_page, artifacts):
     page = app_page
     open_tab(page, "Similarity")
     pairs = page.locator(".tk-similarity-pairs")
-    expect()(pairs).to_contain_text("13 pairs with word similarity ≥ 0.25")
+    expect()(pairs).to_contain_text("21 pairs with character similarity ≥ 0.25")
     heatmap = page.locator(".tk-similarity-heatmap")
     expect()(heatmap).to_be_visible()
     before_src = heatmap.get_attribute("src")
@@ -79,8 +79,8 @@ def test_moving_the_threshold_changes_the_pair_table(app_page, artifacts):
         handle.press("ArrowRight")
     readout = page.locator(".tk-similarity-threshold .widget-readout")
     expect()(readout).to_have_text("0.40")
-    expect()(pairs).to_contain_text("3 pairs with word similarity ≥ 0.40")
-    expect()(pairs).not_to_contain_text("Pricing Inquiry")  # 0.31 with Discount Request: gone
+    expect()(pairs).to_contain_text("4 pairs with character similarity ≥ 0.40")
+    expect()(pairs).not_to_contain_text("Pricing Inquiry")  # 0.36 with Discount Request: gone
     expect()(heatmap).not_to_have_attribute("src", before_src)
     page.screenshot(path=str(artifacts / "similarity-0.40.png"), full_page=True)
 

@@ -1,90 +1,112 @@
 """Analysis of tracker vocabularies: overlap, similarity, near-duplicates, audit, clusters and
-match preview. Every function takes the trackers frame (or anything
-:func:`trackerkit.load_trackers` accepts) first and an optional ``select=`` list of names/ids,
-and returns a tidy, labelled pandas DataFrame.
+match preview. Every function takes the trackers (anything :func:`trackerkit.load_trackers`
+accepts) first and an optional ``select=`` list of names/ids; tables come back as tidy pandas
+DataFrames, and results that carry more than a table as small typed objects holding the
+frame(s) and the parameters that say what the numbers mean.
 
 ========================== ===========================================================
 :func:`overlap_matrix`     tracker x tracker shared normalized phrases (count, jaccard,
-                           containment)
+                           containment): a :class:`TrackerMatrix`
 :func:`shared_phrases`     the phrases two trackers share, as each wrote them
-:func:`similarity_matrix`  tracker x tracker TF-IDF cosine
+:func:`similarity_matrix`  tracker x tracker TF-IDF cosine: a :class:`TrackerMatrix`
 :func:`most_similar`       a tracker's nearest trackers, with evidence
 :func:`tracker_pairs`      a square matrix as a tidy list of tracker pairs, best first
 :func:`compare_trackers`   two trackers' phrases: shared / near-duplicate / unique
+                           (a :class:`TrackerComparison`)
 :func:`similar_phrases`    near-duplicate phrase pairs (character TF-IDF + typo-aware)
 :func:`audit`              every problem of a vocabulary, one finding per row
 :data:`AUDIT_RULES`        the audit's rules: name -> (severity, description)
-:func:`cluster_trackers`   groups of redundant trackers (hierarchical clustering)
+:func:`cluster_trackers`   groups of redundant trackers (a :class:`Clustering`)
 :class:`TrackerMatcher`    which tracker a sentence would likely trigger
 :func:`confusion`          where left-out phrases land: confusable vocabularies
+                           (a :class:`Confusion`)
+:func:`cluster_order`      a matrix's trackers in the order of its clustering
+:func:`network_edges`,     the graph of similar trackers and its deterministic layout
+:func:`network_layout`     (a :class:`NetworkLayout`)
+:func:`pair_scores`        the scores of a matrix or a pairs frame, for a distribution
 ========================== ===========================================================
 
 Submodules load on first use (scikit-learn and scipy with them).
 
     >>> import trackerkit.analysis as analysis
     >>> sorted(analysis.__all__)[:3]
-    ['AUDIT_RULES', 'TrackerMatcher', 'audit']
+    ['AUDIT_RULES', 'Clustering', 'Confusion']
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from trackerkit._lazy import attach
 
 # The submodule ``audit`` shares its name with the function: bound eagerly (it imports nothing
 # heavy), so importing ``trackerkit.analysis.audit`` can never replace the function by the module.
 from trackerkit.analysis.audit import AUDIT_RULES, audit
 
 _LAZY = {
-    "overlap_matrix": "trackerkit.analysis.overlap",
-    "shared_phrases": "trackerkit.analysis.overlap",
-    "similarity_matrix": "trackerkit.analysis.similarity",
-    "most_similar": "trackerkit.analysis.similarity",
-    "compare_trackers": "trackerkit.analysis.similarity",
-    "tracker_pairs": "trackerkit.analysis.similarity",
+    "overlap_matrix": "trackerkit.analysis._overlap",
+    "shared_phrases": "trackerkit.analysis._overlap",
+    "similarity_matrix": "trackerkit.analysis._similarity",
+    "most_similar": "trackerkit.analysis._similarity",
+    "compare_trackers": "trackerkit.analysis._similarity",
+    "tracker_pairs": "trackerkit.analysis._similarity",
     "similar_phrases": "trackerkit.analysis.near_duplicates",
-    "cluster_trackers": "trackerkit.analysis.clusters",
-    "TrackerMatcher": "trackerkit.analysis.matching",
-    "confusion": "trackerkit.analysis.matching",
+    "cluster_trackers": "trackerkit.analysis._clusters",
+    "TrackerMatcher": "trackerkit.analysis._matching",
+    "confusion": "trackerkit.analysis._matching",
+    "cluster_order": "trackerkit.analysis._layout",
+    "network_edges": "trackerkit.analysis._layout",
+    "network_layout": "trackerkit.analysis._layout",
+    "pair_scores": "trackerkit.analysis._layout",
+    "Clustering": "trackerkit.analysis._results",
+    "Confusion": "trackerkit.analysis._results",
+    "NetworkLayout": "trackerkit.analysis._results",
+    "TrackerComparison": "trackerkit.analysis._results",
+    "TrackerMatrix": "trackerkit.analysis._results",
 }
 
 __all__ = [
     "AUDIT_RULES",
+    "Clustering",
+    "Confusion",
+    "NetworkLayout",
+    "TrackerComparison",
     "TrackerMatcher",
+    "TrackerMatrix",
     "audit",
+    "cluster_order",
     "cluster_trackers",
     "compare_trackers",
     "confusion",
     "most_similar",
+    "network_edges",
+    "network_layout",
     "overlap_matrix",
+    "pair_scores",
     "shared_phrases",
     "similar_phrases",
     "similarity_matrix",
     "tracker_pairs",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'trackerkit.analysis' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
+__getattr__, __dir__ = attach(__name__, _LAZY, globals())
 
 if TYPE_CHECKING:
-    from trackerkit.analysis.clusters import cluster_trackers
-    from trackerkit.analysis.matching import TrackerMatcher, confusion
-    from trackerkit.analysis.near_duplicates import similar_phrases
-    from trackerkit.analysis.overlap import overlap_matrix, shared_phrases
-    from trackerkit.analysis.similarity import (
+    from trackerkit.analysis._clusters import cluster_trackers
+    from trackerkit.analysis._layout import cluster_order, network_edges, network_layout, pair_scores
+    from trackerkit.analysis._matching import TrackerMatcher, confusion
+    from trackerkit.analysis._overlap import overlap_matrix, shared_phrases
+    from trackerkit.analysis._results import (
+        Clustering,
+        Confusion,
+        NetworkLayout,
+        TrackerComparison,
+        TrackerMatrix,
+    )
+    from trackerkit.analysis._similarity import (
         compare_trackers,
         most_similar,
         similarity_matrix,
         tracker_pairs,
     )
+    from trackerkit.analysis.near_duplicates import similar_phrases

@@ -1,68 +1,43 @@
-"""Plumbing shared by the analysis modules: inputs, parameter checks, labels, TF-IDF errors.
+"""Plumbing shared by the analysis modules: inputs, labels, TF-IDF errors.
 
 Every public analysis function goes through :func:`prepare` so they all accept the same inputs
 (whatever :func:`trackerkit.frames.as_trackers_frame` accepts) and the same ``select=``.
+Parameters are checked by :mod:`trackerkit._validation`, the one place for that.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
-from numbers import Integral, Real
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from trackerkit._validation import check_choice
+from trackerkit.constants import LABELS
 from trackerkit.errors import TrackerDataError
-from trackerkit.frames import as_trackers_frame, normalize_phrase
+from trackerkit.frames import normalize_phrase
+from trackerkit.loading import as_trackers_frame
 from trackerkit.lookup import resolve, select_trackers
 
 if TYPE_CHECKING:
     import pandas as pd
 
-LABELS = ("name", "id")
+    from trackerkit._typing import TrackerKey, TrackersLike
+
 Select = Iterable[str | int] | str | int | None
 
 
-def prepare(trackers: Any, select: Select = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def prepare(trackers: TrackersLike, select: Select = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(whole account frame, selected frame)``; the selection keeps the order given."""
     frame = as_trackers_frame(trackers)
     chosen = frame if select is None else select_trackers(frame, select)
     return frame, chosen
 
 
-def resolve_key(frame: pd.DataFrame, key: Any, what: str = "tracker") -> int:
+def resolve_key(frame: pd.DataFrame, key: TrackerKey, what: str = "tracker") -> int:
     """Row position in ``frame`` of the tracker a name or id designates."""
     if key is None:
         raise TrackerDataError(f"{what} must be a tracker name or id, got None")
     tracker_id = resolve(frame, key)
     return int((frame["tracker_id"].astype(str) == tracker_id).to_numpy().nonzero()[0][0])
-
-
-def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        choices = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name} must be one of {choices}; got {value!r}")
-    return value
-
-
-def check_fraction(name: str, value: Any, *, allow_zero: bool = False) -> float:
-    """A number in (0, 1] (or [0, 1] with ``allow_zero``)."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
-        raise ValueError(f"{name} must be a number between 0 and 1; got {value!r}")
-    value = float(value)
-    low_ok = value >= 0 if allow_zero else value > 0
-    if not (low_ok and value <= 1):
-        interval = "[0, 1]" if allow_zero else "(0, 1]"
-        raise ValueError(f"{name} must be in {interval}; got {value!r}")
-    return value
-
-
-def check_count(name: str, value: Any, *, minimum: int = 1, allow_none: bool = False) -> int | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        extra = " or None" if allow_none else ""
-        raise ValueError(f"{name} must be an integer >= {minimum}{extra}; got {value!r}")
-    return int(value)
 
 
 def labels(frame: pd.DataFrame, label: str) -> list[str]:
@@ -79,7 +54,7 @@ def labels(frame: pd.DataFrame, label: str) -> list[str]:
 
 def square(values: Any, frame: pd.DataFrame, label: str) -> pd.DataFrame:
     """A square DataFrame labelled by tracker name or id on both axes."""
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     axis = labels(frame, label)
     out = pd.DataFrame(values, index=pd.Index(axis), columns=pd.Index(axis))

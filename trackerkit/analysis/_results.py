@@ -2,7 +2,8 @@
 
 Each is a small frozen dataclass holding plain DataFrames (and arrays) plus the parameters
 that say what the numbers mean, so a display never has to guess (a Jaccard heatmap is labelled
-Jaccard) and nothing rides on ``DataFrame.attrs``, which pandas drops on most operations.
+Jaccard) and nothing rides on the experimental ``attrs`` of a DataFrame, which pandas drops on
+most operations.
 
 In a notebook a result shows its main table (``_repr_html_``); in a script, ``repr`` says what
 it holds.
@@ -13,6 +14,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from trackerkit._validation import check_matrix
+from trackerkit.constants import COMPARE_STATUSES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,6 +29,7 @@ __all__ = [
     "NetworkLayout",
     "TrackerComparison",
     "TrackerMatrix",
+    "as_tracker_matrix",
 ]
 
 #: What each matrix metric is, and its scale, in words a reader of a plot or a table can use.
@@ -41,6 +46,7 @@ _SHORT = {
     "jaccard": "Jaccard index",
     "containment": "containment",
     "confusion": "phrases matched",
+    "similarity": "similarity",
 }
 
 
@@ -65,6 +71,9 @@ class TrackerMatrix:
         The n-gram range of the TF-IDF analyzer, else None.
     label : str
         ``"name"`` or ``"id"``: what the axes are labelled by.
+    tracker_ids : tuple of str
+        The trackers' ids, in the order of the rows (empty for a matrix made by hand): they
+        order equal merges of a clustering, so the tree does not depend on the account order.
     """
 
     matrix: pd.DataFrame
@@ -72,6 +81,7 @@ class TrackerMatrix:
     analyzer: str | None = None
     ngram_range: tuple[int, int] | None = None
     label: str = "name"
+    tracker_ids: tuple[str, ...] = ()
 
     @property
     def value_label(self) -> str:
@@ -87,7 +97,22 @@ class TrackerMatrix:
 
     @property
     def labels(self) -> list[str]:
+        """The row (and column) labels: tracker names, or ids with ``label="id"``."""
         return [str(v) for v in self.matrix.index]
+
+    @property
+    def keys(self) -> list[str]:
+        """What orders the trackers where scores tie: their ids, else (made by hand) the labels."""
+        return list(self.tracker_ids) if self.tracker_ids else self.labels
+
+    @property
+    def integers(self) -> bool:
+        """Whether every value is an integer count (``"count"``, ``"confusion"``)."""
+        import pandas as pd  # lazy: heavy
+
+        return len(self.matrix.columns) > 0 and all(
+            pd.api.types.is_integer_dtype(dtype) for dtype in self.matrix.dtypes
+        )
 
     def __len__(self) -> int:
         return len(self.matrix)
@@ -190,8 +215,6 @@ class TrackerComparison:
 
     def counts(self) -> dict[str, int]:
         """Number of rows per status, in display order (zeros included)."""
-        from trackerkit.constants import COMPARE_STATUSES
-
         values = self.table["status"].value_counts()
         return {s: int(values.get(s, 0)) for s in COMPARE_STATUSES}
 
@@ -217,6 +240,10 @@ class NetworkLayout:
         ``(x0, y0, x1, y1)`` of the nodes and their labels.
     threshold : float
         The similarity from which two trackers are linked.
+    n_isolated : int
+        Trackers without any edge (placed in ``nodes`` with group -1, or left out).
+    max_label_chars : int
+        The label length the layout left room for.
     """
 
     nodes: pd.DataFrame
@@ -224,6 +251,39 @@ class NetworkLayout:
     extent: tuple[float, float, float, float]
     threshold: float
     extra: dict[str, Any] = field(default_factory=dict)
+    n_isolated: int = 0
+    max_label_chars: int = 30
 
     def __repr__(self) -> str:
         return f"NetworkLayout({len(self.nodes)} nodes, {len(self.edges)} edges, threshold={self.threshold})"
+
+
+def as_tracker_matrix(
+    value: Any, name: str = "matrix", *, unit_range: bool = False, min_size: int = 0
+) -> TrackerMatrix:
+    """``value`` as a :class:`TrackerMatrix`, checked: a TrackerMatrix, the matrix of a
+    :class:`Clustering` or a :class:`Confusion`, or a square DataFrame labelled alike on both
+    axes (its metric is then ``"count"`` for integers, else ``"similarity"``). The columns come
+    in the rows' order; anything else raises :class:`trackerkit.InvalidParameterError` naming
+    ``name`` (see :func:`trackerkit._validation.check_matrix` for ``unit_range`` and ``min_size``).
+    """
+    if isinstance(value, Clustering):
+        value = value.similarity
+    elif isinstance(value, Confusion):
+        value = TrackerMatrix(value.matrix, metric="confusion")
+    if isinstance(value, TrackerMatrix):
+        check_matrix(name, value.matrix, unit_range=unit_range, min_size=min_size)
+        frame, base = value.matrix, value
+    else:
+        check_matrix(name, value, unit_range=unit_range, min_size=min_size)
+        frame, base = value, None
+    if not frame.index.equals(frame.columns):
+        frame = frame.loc[:, list(frame.index)]
+    if base is not None:
+        if frame is base.matrix:
+            return base
+        return TrackerMatrix(
+            frame, base.metric, base.analyzer, base.ngram_range, base.label, base.tracker_ids
+        )
+    matrix = TrackerMatrix(frame, metric="count")
+    return matrix if matrix.integers else TrackerMatrix(frame, metric="similarity")

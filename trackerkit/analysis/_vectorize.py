@@ -39,7 +39,7 @@ class Vocabulary:
 def unique_ints(values: np.ndarray, return_inverse: bool = False) -> Any:
     """``np.unique`` for integer arrays by sorting (numpy 2.4's hash-based unique is many times
     slower on tens of millions of distinct values)."""
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     order = np.argsort(values, kind="stable")
     ordered = values[order]
@@ -55,7 +55,7 @@ def unique_ints(values: np.ndarray, return_inverse: bool = False) -> Any:
 
 def ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenation of ``arange(s, s + c)`` for each pair, without a Python loop."""
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     counts = np.asarray(counts, dtype=np.int64)
     total = int(counts.sum())
@@ -70,9 +70,9 @@ def char_wb_counts(phrases: list[str], min_n: int, max_n: int) -> tuple[sp.csr_m
     scikit-learn's ``CountVectorizer(analyzer="char_wb", lowercase=False)`` counts them for
     single-spaced text. ``None`` when the alphabet is too large to pack n-grams into 62-bit
     keys (the caller then falls back to scikit-learn)."""
-    import numpy as np
-    import pandas as pd
-    import scipy.sparse as sp
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
+    import scipy.sparse as sp  # lazy: heavy
 
     n_phrases = len(phrases)
     text = "".join(f" {p} " for p in phrases)

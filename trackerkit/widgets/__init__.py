@@ -17,15 +17,27 @@ delegates to it), so a cell ending with one shows it:
 * :func:`explore`: all of them in one tabbed app (:class:`TrackerApp`).
 
 Plots are PNG bytes in ``ipywidgets.Image`` values (no ``Output`` capture, which needs a live
-front end), and every tracker name or phrase that becomes HTML is escaped.
+front end), drawn by :mod:`trackerkit.plotting`'s displays from results computed once, and every
+tracker name or phrase that becomes HTML is escaped. Each explorer loads (with ipywidgets) on
+first use.
 """
 
-from trackerkit.widgets.app import TITLES, TrackerApp, explore
-from trackerkit.widgets.compare import CompareTrackers
-from trackerkit.widgets.explorer import TrackerExplorer
-from trackerkit.widgets.match import MatchPreview
-from trackerkit.widgets.picker import TrackerPicker
-from trackerkit.widgets.similarity import SimilarityExplorer
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from trackerkit._lazy import attach
+
+_LAZY = {
+    "TITLES": "trackerkit.widgets.app",
+    "TrackerApp": "trackerkit.widgets.app",
+    "explore": "trackerkit.widgets.app",
+    "CompareTrackers": "trackerkit.widgets.compare",
+    "TrackerExplorer": "trackerkit.widgets.explorer",
+    "MatchPreview": "trackerkit.widgets.match",
+    "TrackerPicker": "trackerkit.widgets.picker",
+    "SimilarityExplorer": "trackerkit.widgets.similarity",
+}
 
 __all__ = [
     "TITLES",
@@ -37,3 +49,13 @@ __all__ = [
     "TrackerPicker",
     "explore",
 ]
+
+__getattr__, __dir__ = attach(__name__, _LAZY, globals())
+
+if TYPE_CHECKING:
+    from trackerkit.widgets.app import TITLES, TrackerApp, explore
+    from trackerkit.widgets.compare import CompareTrackers
+    from trackerkit.widgets.explorer import TrackerExplorer
+    from trackerkit.widgets.match import MatchPreview
+    from trackerkit.widgets.picker import TrackerPicker
+    from trackerkit.widgets.similarity import SimilarityExplorer

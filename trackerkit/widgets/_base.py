@@ -3,8 +3,8 @@
 Three rules the widgets follow, enforced here:
 
 * **Plots are PNG bytes** held in an ``ipywidgets.Image`` (never drawn into an ``Output``
-  context, which only a live front end captures): :func:`plot_to_png` draws a
-  :mod:`trackerkit.plotting` function, renders it and closes the figure.
+  context, which only a live front end captures): :func:`display_to_png` draws a
+  :mod:`trackerkit.plotting` display on a figure outside pyplot, renders it and closes it.
 * **Every text that becomes HTML is escaped**: ipywidgets' ``HTML`` widget sets ``innerHTML``
   and does not sanitize, and tracker names and phrases are user data. :func:`escape` and
   :func:`frame_html` (``DataFrame.to_html(escape=True)``) are the only ways text reaches HTML.
@@ -24,28 +24,28 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from trackerkit.plotting import close_figure, figure_to_png
+from trackerkit.plotting import figure_to_png
 
 if TYPE_CHECKING:
     import ipywidgets
     import pandas as pd
 
+    from trackerkit.plotting._base import Display
+
 __all__ = [
-    "PNG_SIGNATURE",
     "Displayable",
+    "display_to_png",
     "escape",
     "figure_to_png",
     "frame_html",
     "guarded",
     "message_html",
-    "plot_to_png",
     "walk",
 ]
 
 logger = logging.getLogger("trackerkit.widgets")
 F = TypeVar("F", bound=Callable[..., Any])
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Resolution of the PNGs shown in widgets: sharp on screen, small and fast to encode.
 DPI = 72
 
@@ -114,40 +114,13 @@ def frame_html(
     return f"{_STYLE}{head}{body}"
 
 
-def plot_to_png(
-    plot: Callable[..., Any],
-    *args: Any,
-    figsize: tuple[float, float] | None = None,
-    dpi: int = DPI,
-    **kwargs: Any,
-) -> bytes:
-    """PNG bytes of ``plot(*args, ax=..., **kwargs)``, a :mod:`trackerkit.plotting` function.
-
-    With ``figsize`` the plot draws on a figure made without pyplot; without it the plot makes
-    its own figure (pyplot, sized for its data). Either way the figure is closed afterwards,
-    also when the plot raises, so re-rendering on every interaction does not grow memory.
-    """
-    if figsize is not None:
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=figsize, layout="constrained")
-        ax = fig.add_subplot()
-        try:
-            plot(*args, ax=ax, **kwargs)
-        except BaseException:
-            close_figure(fig)
-            raise
-        return figure_to_png(fig, dpi=dpi)
-    import matplotlib.pyplot as plt
-
-    before = set(plt.get_fignums())
-    try:
-        ax = plot(*args, ax=None, **kwargs)
-    except BaseException:
-        for number in set(plt.get_fignums()) - before:
-            plt.close(number)
-        raise
-    return figure_to_png(ax.figure, dpi=dpi)
+def display_to_png(display: Display, *, dpi: int = DPI, **plot_options: Any) -> bytes:
+    """PNG bytes of ``display`` (a :mod:`trackerkit.plotting` display), drawn with
+    ``plot_options`` on a new figure sized for its data, made outside pyplot: no global state
+    changes (a failed drawing leaves nothing behind either), and the figure is cleared once
+    encoded, so re-rendering on every interaction does not grow memory."""
+    display.plot(pyplot=False, **plot_options)
+    return figure_to_png(display.figure_, dpi=dpi)
 
 
 def walk(widget: ipywidgets.Widget) -> Iterator[ipywidgets.Widget]:
@@ -193,7 +166,7 @@ class Displayable:
 
     def _error_box(self) -> ipywidgets.HTML:
         """An (initially empty) HTML widget where :func:`guarded` callbacks report failures."""
-        import ipywidgets
+        import ipywidgets  # lazy: heavy
 
         self.error_box = ipywidgets.HTML()
         self.error_box.add_class("tk-error-box")

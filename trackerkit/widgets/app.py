@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from trackerkit.errors import TrackerDataError
-from trackerkit.frames import as_trackers_frame, load_trackers
+from trackerkit.loading import as_trackers_frame, load_trackers
 from trackerkit.widgets._base import Displayable, message_html
 from trackerkit.widgets.compare import CompareTrackers
 from trackerkit.widgets.explorer import TrackerExplorer
 from trackerkit.widgets.match import MatchPreview
 from trackerkit.widgets.similarity import SimilarityExplorer
+
+if TYPE_CHECKING:
+    from trackerkit._typing import TrackersLike
 
 __all__ = ["TITLES", "TrackerApp", "explore"]
 
@@ -27,11 +31,12 @@ class TrackerApp(Displayable):
     (:class:`CompareTrackers`), ``.similarity`` (:class:`SimilarityExplorer`), ``.match``
     (:class:`MatchPreview`, None when the account has fewer than two trackers to tell apart),
     ``.tabs`` (the ``ipywidgets.Tab``, titled :data:`TITLES`),
-    ``.trackers`` (the trackers frame) and ``.widget`` (the root, displayed). The explorer's
-    "Compare side by side" button opens its tracker and the chosen neighbour in the Compare tab.
+    ``.trackers`` (the trackers frame) and ``.widget`` (the root, displayed). The header names
+    ``source`` when given (:func:`explore` passes the name it loaded). The explorer's "Compare
+    side by side" button opens its tracker and the chosen neighbour in the Compare tab.
     """
 
-    def __init__(self, trackers: Any) -> None:
+    def __init__(self, trackers: TrackersLike, *, source: str | None = None) -> None:
         self.trackers = as_trackers_frame(trackers)
         if self.trackers.empty:
             raise TrackerDataError("the account has no trackers: there is nothing to explore")
@@ -50,7 +55,6 @@ class TrackerApp(Displayable):
             titles=TITLES,
         )
         self.tabs.add_class("tk-tabs")
-        source = self.trackers.attrs.get("source")
         about = f"{len(self.trackers)} trackers, {int(self.trackers['n_phrases'].sum())} phrases"
         self.header = widgets.HTML(
             message_html(f"trackerkit: {about}" + (f" ({source})" if source else ""), "info")
@@ -63,8 +67,8 @@ class TrackerApp(Displayable):
         """Switch to the tab titled ``title`` (one of :data:`TITLES`)."""
         self.tabs.selected_index = TITLES.index(title)
 
-    def _open_compare(self, a: str, b: str) -> None:
-        self.compare.compare(a, b)
+    def _open_compare(self, tracker: str, other: str) -> None:
+        self.compare.compare(tracker, other)
         self.show("Compare")
 
     def close(self) -> None:
@@ -72,14 +76,16 @@ class TrackerApp(Displayable):
         super().close()
 
 
-def explore(trackers: Any = "sample") -> TrackerApp:
+def explore(trackers: TrackersLike = "sample") -> TrackerApp:
     """All of trackerkit's explorers in one tabbed app: Explore (one tracker), Compare (two
     trackers), Similarity (heatmap and pairs) and Match (which trackers a sentence triggers).
 
     ``trackers``: whatever :func:`trackerkit.load_trackers` accepts (default: the sample
-    account). Returns the :class:`TrackerApp`; a cell ending with it displays it.
+    account; a name or path given as text is shown in the header). Returns the
+    :class:`TrackerApp`; a cell ending with it displays it.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     frame = trackers if isinstance(trackers, pd.DataFrame) else load_trackers(trackers)
-    return TrackerApp(frame)
+    source = str(trackers) if isinstance(trackers, (str, os.PathLike)) else None
+    return TrackerApp(frame, source=source)

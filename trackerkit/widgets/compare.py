@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from trackerkit.frames import as_trackers_frame
-from trackerkit.widgets._base import Displayable, frame_html, guarded, message_html, plot_to_png
+from trackerkit.analysis import compare_trackers
+from trackerkit.loading import as_trackers_frame
+from trackerkit.plotting import TrackerComparisonDisplay
+from trackerkit.widgets._base import Displayable, display_to_png, frame_html, guarded, message_html
 from trackerkit.widgets.picker import TrackerPicker
+
+if TYPE_CHECKING:
+    from trackerkit._typing import TrackerKey, TrackersLike
+    from trackerkit.analysis import TrackerComparison
 
 __all__ = ["CompareTrackers"]
 
 
 class CompareTrackers(Displayable):
     """Two trackers side by side: the phrases they share, their near-duplicates, and the phrases
-    unique to each (:func:`trackerkit.compare_trackers`), with the comparison plot
-    (:func:`trackerkit.plotting.plot_tracker_comparison`) as a PNG image.
+    unique to each (:func:`trackerkit.compare_trackers`, computed once per pair), with the
+    comparison drawn from that result (:class:`trackerkit.plotting.TrackerComparisonDisplay`)
+    as a PNG image.
 
     Widgets: ``.picker_a``, ``.picker_b`` (:class:`TrackerPicker`), the HTML columns
     ``.shared_html``, ``.near_html``, ``.unique_a_html``, ``.unique_b_html``, ``.status``
-    (messages), and ``.plot`` (an ``ipywidgets.Image``). State: ``.a`` and ``.b`` (the ids,
-    ``None`` until picked) and ``.comparison`` (the DataFrame of compare_trackers: ``status``,
-    ``phrase_a``, ``phrase_b``, ``position_a``, ``position_b``, ``score``), ``None`` until two
-    different trackers are picked.
+    (messages), and ``.plot`` (an ``ipywidgets.Image``). State: ``.tracker`` and ``.other``
+    (the ids, ``None`` until picked), ``.comparison`` (the
+    :class:`~trackerkit.analysis.TrackerComparison`; its ``table`` has ``status``, ``phrase_a``,
+    ``phrase_b``, ``position_a``, ``position_b``, ``score``) and ``.display`` (the drawn
+    display), ``None`` until two different trackers are picked.
     """
 
-    def __init__(self, trackers: Any, a: str | int | None = None, b: str | int | None = None) -> None:
+    def __init__(
+        self, trackers: TrackersLike, tracker: TrackerKey | None = None, other: TrackerKey | None = None
+    ) -> None:
         self.trackers = as_trackers_frame(trackers)
-        self.comparison: Any = None
+        self.comparison: TrackerComparison | None = None
+        self.display: TrackerComparisonDisplay | None = None
         self.picker_a = TrackerPicker(self.trackers, description="Tracker A")
         self.picker_b = TrackerPicker(self.trackers, description="Tracker B")
         self.status = widgets.HTML()
@@ -63,24 +74,26 @@ class CompareTrackers(Displayable):
         self.picker_a.observe(self._on_pick, "value")
         self.picker_b.observe(self._on_pick, "value")
         self._clear("Pick two trackers to compare them.")
-        if a is not None:
-            self.picker_a.pick(a)
-        if b is not None:
-            self.picker_b.pick(b)
+        if tracker is not None:
+            self.picker_a.pick(tracker)
+        if other is not None:
+            self.picker_b.pick(other)
 
     @property
-    def a(self) -> str | None:
+    def tracker(self) -> str | None:
+        """The id of the tracker on the left (A), None until picked."""
         return self.picker_a.value
 
     @property
-    def b(self) -> str | None:
+    def other(self) -> str | None:
+        """The id of the tracker on the right (B), None until picked."""
         return self.picker_b.value
 
-    def compare(self, a: str | int, b: str | int) -> None:
-        """Pick ``a`` and ``b`` (names or ids) from code and compare them."""
+    def compare(self, tracker: TrackerKey, other: TrackerKey) -> None:
+        """Pick ``tracker`` and ``other`` (names or ids) from code and compare them."""
         with self.picker_a.hold_trait_notifications(), self.picker_b.hold_trait_notifications():
-            self.picker_a.pick(a)
-            self.picker_b.pick(b)
+            self.picker_a.pick(tracker)
+            self.picker_b.pick(other)
 
     @guarded
     def _on_pick(self, change: dict[str, Any]) -> None:
@@ -88,6 +101,7 @@ class CompareTrackers(Displayable):
 
     def _clear(self, message: str) -> None:
         self.comparison = None
+        self.display = None
         self.status.value = message_html(message, "muted")
         for html in (self.shared_html, self.near_html, self.unique_a_html, self.unique_b_html):
             html.value = ""
@@ -96,10 +110,7 @@ class CompareTrackers(Displayable):
 
     def update(self) -> None:
         """Compare the picked trackers (or say what is missing)."""
-        from trackerkit.analysis import compare_trackers
-        from trackerkit.plotting import plot_tracker_comparison
-
-        a, b = self.a, self.b
+        a, b = self.tracker, self.other
         if a is None or b is None:
             self._clear("Pick two trackers to compare them.")
             return
@@ -108,12 +119,8 @@ class CompareTrackers(Displayable):
             return
         result = compare_trackers(self.trackers, a, b)
         self.comparison = result
-        name_a, name_b = result.attrs.get("a", a), result.attrs.get("b", b)
-        counts = result["status"].value_counts()
-        n = {
-            status: int(counts.get(status, 0))
-            for status in ("shared", "near-duplicate", "unique to a", "unique to b")
-        }
+        table, name_a, name_b = result.table, result.tracker, result.other
+        n = result.counts()
         self.status.value = message_html(
             f"{name_a} and {name_b}: {n['shared']} shared, {n['near-duplicate']} near-duplicate, "
             f"{n['unique to a']} only in A, {n['unique to b']} only in B.",
@@ -121,7 +128,7 @@ class CompareTrackers(Displayable):
         )
 
         def rows(status: str) -> Any:
-            return result[result["status"] == status]
+            return table[table["status"] == status]
 
         self.shared_html.value = frame_html(
             rows("shared")[["phrase_a", "phrase_b"]].rename(columns={"phrase_a": name_a, "phrase_b": name_b}),
@@ -145,5 +152,6 @@ class CompareTrackers(Displayable):
             caption="Only in B",
             empty="none",
         )
-        self.plot.value = plot_to_png(plot_tracker_comparison, self.trackers, a, b, dpi=100)
+        self.display = TrackerComparisonDisplay.from_result(result)  # drawn from the result: no recomputing
+        self.plot.value = display_to_png(self.display, dpi=100)
         self.plot.layout.display = None

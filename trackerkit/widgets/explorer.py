@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from trackerkit.frames import as_trackers_frame
+from trackerkit._validation import check_choice, check_count
+from trackerkit.analysis import audit, compare_trackers
+from trackerkit.analysis._similarity import NeighbourIndex
+from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER
+from trackerkit.loading import as_trackers_frame, vocabulary_frame
+from trackerkit.lookup import select_trackers
 from trackerkit.widgets._base import Displayable, escape, frame_html, guarded, message_html
 from trackerkit.widgets.picker import TrackerPicker
+from trackerkit.widgets.similarity import ANALYZER_LABELS
+
+if TYPE_CHECKING:
+    from trackerkit._typing import TrackerKey, TrackersLike
 
 __all__ = ["TrackerExplorer"]
-
-_KIND = {"word": "word", "char_wb": "character"}
 
 
 class TrackerExplorer(Displayable):
@@ -31,9 +38,9 @@ class TrackerExplorer(Displayable):
       that names no tracker, e.g. mid-typing, the last tracker stays shown and selected);
     * ``table``: its vocabulary as shown (``vocabulary_frame`` columns ``position``, ``phrase``,
       ``n_words``, and ``findings``: the audit rules that flag the phrase, comma-separated);
-    * ``neighbours``: :func:`trackerkit.most_similar` with ``analyzer`` (default ``"word"``,
-      as the similarity tab; ``"char_wb"`` for character n-grams) (``rank``, ``tracker_id``, ``tracker``,
-      ``score``, ``n_shared``, ``shared_phrases``, ``shared_terms``);
+    * ``neighbours``: :func:`trackerkit.most_similar` with ``analyzer`` (default
+      ``DEFAULT_ANALYZER``, character n-grams, as everywhere; ``"word"`` for words) (``rank``,
+      ``tracker_id``, ``tracker``, ``score``, ``n_shared``, ``shared_phrases``, ``shared_terms``);
     * ``neighbour_id``: the neighbour chosen in the dropdown; ``shared``: the rows of
       :func:`trackerkit.compare_trackers` with it whose status is shared or near-duplicate;
     * ``findings``: the rows of :func:`trackerkit.audit` about this tracker (the audit of the
@@ -41,15 +48,21 @@ class TrackerExplorer(Displayable):
     """
 
     def __init__(
-        self, trackers: Any, tracker: str | int | None = None, k: int = 5, analyzer: str = "word"
+        self,
+        trackers: TrackersLike,
+        tracker: TrackerKey | None = None,
+        *,
+        k: int = 5,
+        analyzer: str = DEFAULT_ANALYZER,
     ) -> None:
-        import sklearn.feature_extraction.text  # noqa: F401  (loaded now, so the first pick is not slow)
-
-        from trackerkit.analysis import audit
+        import sklearn.feature_extraction.text  # noqa: F401  # lazy: heavy, loaded now so the first pick is quick
 
         self.trackers = as_trackers_frame(trackers)
-        self.k = k
-        self.analyzer = analyzer
+        self.k = check_count("k", k)
+        self.analyzer = check_choice("analyzer", analyzer, ANALYZERS)
+        # the TF-IDF vectors of the neighbours, built on the first pick and kept: a pick ranks
+        # with them, it does not rebuild them (most_similar would, on every call)
+        self._index: NeighbourIndex | None = None
         self.audit = audit(self.trackers)
         self.selected: str | None = None
         self.name: str | None = None
@@ -111,9 +124,9 @@ class TrackerExplorer(Displayable):
 
     # ------------------------------------------------------------------ public
 
-    def select(self, key: str | int) -> str:
-        """Pick the tracker ``key`` (name or id) from code; returns its id."""
-        return self.picker.pick(key)
+    def select(self, tracker: TrackerKey) -> str:
+        """Pick ``tracker`` (name or id) from code; returns its id."""
+        return self.picker.pick(tracker)
 
     def on_compare(self, callback: Callable[[str, str], Any]) -> None:
         """Call ``callback(selected_id, neighbour_id)`` when the compare button is clicked
@@ -141,11 +154,7 @@ class TrackerExplorer(Displayable):
 
     def update(self, tracker_id: str | None) -> None:
         """Show the tracker ``tracker_id`` (``None``: nothing picked)."""
-        import pandas as pd
-
-        from trackerkit.analysis import most_similar
-        from trackerkit.frames import vocabulary_frame
-        from trackerkit.lookup import select_trackers
+        import pandas as pd  # lazy: heavy
 
         if tracker_id is None:
             # keep what is shown while the user types; only the state says nothing is picked
@@ -170,12 +179,12 @@ class TrackerExplorer(Displayable):
         self.vocabulary_html.value = frame_html(
             self.table.rename(columns={"position": "#", "n_words": "words"}), caption="Vocabulary"
         )
-        self.neighbours = most_similar(self.trackers, tracker_id, k=self.k, analyzer=self.analyzer)
+        self.neighbours = self._neighbours(tracker_id)
         self.neighbours_html.value = frame_html(
             self.neighbours[["rank", "tracker", "score", "n_shared", "shared_terms"]].rename(
                 columns={"n_shared": "shared phrases", "shared_terms": "terms in common"}
             ),
-            caption=f"Most similar trackers ({_KIND.get(self.analyzer, self.analyzer)} TF-IDF cosine)",
+            caption=f"Most similar trackers ({ANALYZER_LABELS[self.analyzer]} TF-IDF cosine)",
             empty="no tracker shares a word with this one",
         )
         self.findings_html.value = self._findings_html(self.findings)
@@ -193,19 +202,24 @@ class TrackerExplorer(Displayable):
             self._quiet = False
         self._show_shared(self.neighbour.value)
 
-    def _show_shared(self, neighbour_id: str | None) -> None:
-        from trackerkit.analysis import compare_trackers
+    def _neighbours(self, tracker_id: str) -> Any:
+        """:func:`trackerkit.most_similar` of the tracker, from the vectors built once."""
+        if self._index is None:
+            self._index = NeighbourIndex(self.trackers, analyzer=self.analyzer)
+        rows = range(len(self.trackers))
+        row = [str(t) for t in self.trackers["tracker_id"]].index(tracker_id)
+        return self._index.query(row, rows, k=self.k)
 
+    def _show_shared(self, neighbour_id: str | None) -> None:
         self.neighbour_id = neighbour_id
         if self.selected is None or neighbour_id is None:
             self.shared = None
             self.shared_html.value = message_html("No neighbour to compare with.", "muted")
             return
         comparison = compare_trackers(self.trackers, self.selected, neighbour_id)
-        self.shared = comparison[comparison["status"].isin(["shared", "near-duplicate"])].reset_index(
-            drop=True
-        )
-        other = comparison.attrs.get("b", neighbour_id)
+        table = comparison.table
+        self.shared = table[table["status"].isin(["shared", "near-duplicate"])].reset_index(drop=True)
+        other = comparison.other
         self.shared_html.value = frame_html(
             self.shared[["status", "phrase_a", "phrase_b", "score"]].rename(
                 columns={"phrase_a": f"in {self.name}", "phrase_b": f"in {other}"}

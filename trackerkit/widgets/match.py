@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from trackerkit.frames import as_trackers_frame
+from trackerkit.analysis import TrackerMatcher
+from trackerkit.loading import as_trackers_frame
 from trackerkit.widgets._base import Displayable, frame_html, guarded, message_html
+
+if TYPE_CHECKING:
+    from trackerkit._typing import TrackersLike
 
 __all__ = ["MatchPreview"]
 
@@ -24,9 +28,7 @@ class MatchPreview(Displayable):
     ``.elapsed_ms`` is the time the last ranking took.
     """
 
-    def __init__(self, trackers: Any, k: int = 5, text: str = "") -> None:
-        from trackerkit.analysis import TrackerMatcher
-
+    def __init__(self, trackers: TrackersLike, *, k: int = 5, text: str = "") -> None:
         self.trackers = as_trackers_frame(trackers)
         self.matcher = TrackerMatcher().fit(self.trackers)
         self.ranking: Any = None

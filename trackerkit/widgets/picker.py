@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import traitlets
 
 from trackerkit.errors import AmbiguousTrackerError, TrackerNotFoundError
-from trackerkit.frames import as_trackers_frame
+from trackerkit.loading import as_trackers_frame
 from trackerkit.lookup import resolve
-from trackerkit.widgets._base import Displayable, escape, message_html
+from trackerkit.widgets._base import Displayable, message_html
+
+if TYPE_CHECKING:
+    from trackerkit._typing import TrackerKey, TrackersLike
 
 __all__ = ["TrackerPicker", "option_label"]
 
@@ -40,12 +43,15 @@ class TrackerPicker(Displayable, traitlets.HasTraits):
     * ``suggestions``: close names for an unknown text; ``candidates``: ``(id, name)`` pairs
       for an ambiguous one.
 
-    ``pick(key)`` selects a tracker from code (raises like :func:`trackerkit.resolve`).
+    ``pick(tracker)`` selects a tracker from code (raises like :func:`trackerkit.resolve`);
+    ``TrackerPicker(trackers, tracker=...)`` starts on one.
     """
 
     value = traitlets.Unicode(None, allow_none=True, read_only=True)
 
-    def __init__(self, trackers: Any, description: str = "Tracker", value: str | int | None = None) -> None:
+    def __init__(
+        self, trackers: TrackersLike, *, description: str = "Tracker", tracker: TrackerKey | None = None
+    ) -> None:
         super().__init__()
         self.trackers = as_trackers_frame(trackers)
         ids = [str(i) for i in self.trackers["tracker_id"]]
@@ -73,8 +79,8 @@ class TrackerPicker(Displayable, traitlets.HasTraits):
         self.widget = widgets.VBox([self.combobox, self.message_box])
         self.widget.add_class("tk-picker")
         self.combobox.observe(self._on_text, "value")
-        if value is not None:
-            self.pick(value)
+        if tracker is not None:
+            self.pick(tracker)
 
     # ------------------------------------------------------------------ public
 
@@ -91,13 +97,13 @@ class TrackerPicker(Displayable, traitlets.HasTraits):
         """The autocompletion options, ``"name (id)"``, sorted by name."""
         return list(self.combobox.options)
 
-    def pick(self, key: str | int) -> str:
-        """Select the tracker ``key`` names (id or name); the box then shows its option.
+    def pick(self, tracker: TrackerKey) -> str:
+        """Select ``tracker`` (its id or name); the box then shows its option.
 
         Returns its id; raises :class:`trackerkit.TrackerNotFoundError` or
         :class:`trackerkit.AmbiguousTrackerError` for a key that names no single tracker.
         """
-        tracker_id = resolve(self.trackers, key)
+        tracker_id = resolve(self.trackers, tracker)
         self.combobox.value = self._label_of[tracker_id]
         return tracker_id
 
@@ -150,10 +156,3 @@ class TrackerPicker(Displayable, traitlets.HasTraits):
 
     def __repr__(self) -> str:
         return f"TrackerPicker(value={self.value!r}, name={self.name!r}, n_trackers={len(self._names)})"
-
-
-def _selected_html(picker: TrackerPicker) -> str:
-    """A one-line header for the picked tracker (escaped), used by the explorers."""
-    if picker.value is None:
-        return ""
-    return f"<b>{escape(picker.name)}</b> <span style='color:#777'>({escape(picker.value)})</span>"

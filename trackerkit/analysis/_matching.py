@@ -29,8 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 from sklearn.base import BaseEstimator
 
-from trackerkit.analysis._common import Select, check_count, prepare, square
-from trackerkit.errors import TrackerDataError
+from trackerkit._validation import check_count, check_ngram_range, check_number
+from trackerkit.analysis._common import Select, prepare, square
+from trackerkit.analysis._results import Confusion
+from trackerkit.constants import RANK_COLUMNS
+from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import normalize_phrase
 
 if TYPE_CHECKING:
@@ -38,20 +41,27 @@ if TYPE_CHECKING:
     import pandas as pd
     import scipy.sparse as sp
 
-__all__ = ["RANK_COLUMNS", "TrackerMatcher", "confusion"]
+    from trackerkit._typing import TrackersLike
 
-RANK_COLUMNS = ("rank", "tracker_id", "tracker", "score", "evidence", "evidence_scores")
+__all__ = ["TrackerMatcher", "confusion"]
 
 
 def _texts(texts: Any) -> list[str]:
     if isinstance(texts, str):
-        raise TypeError("expected a list of texts, got one string; wrap it in a list or use .rank(text)")
+        raise InvalidParameterError(
+            "expected a list of texts, got one string; wrap it in a list or use .rank(text)",
+            parameter="texts",
+        )
     if not isinstance(texts, Iterable):
-        raise TypeError(f"expected a list of texts, got {type(texts).__name__}")
+        raise InvalidParameterError(
+            f"expected a list of texts, got {type(texts).__name__}", parameter="texts"
+        )
     out = list(texts)
     for k, text in enumerate(out):
         if not isinstance(text, str):
-            raise TypeError(f"text {k} is {type(text).__name__} {text!r}, not a string")
+            raise InvalidParameterError(
+                f"text {k} is {type(text).__name__} {text!r}, not a string", parameter="texts"
+            )
     return out
 
 
@@ -77,33 +87,30 @@ class TrackerMatcher(BaseEstimator):
     # ---------------------------------------------------------------- fitting
     def _check_params(self) -> None:
         """Clear errors for bad parameters, before scikit-learn meets them."""
-        if isinstance(self.C, bool) or not isinstance(self.C, (int, float)) or not self.C > 0:
-            raise ValueError(f"C must be a positive number, got {self.C!r}")
+        try:
+            positive = check_number("C", self.C) > 0
+        except InvalidParameterError:
+            positive = False
+        if not positive:
+            raise InvalidParameterError(f"C must be a positive number, got {self.C!r}", parameter="C")
         for name in ("word_ngrams", "char_ngrams"):
-            value = getattr(self, name)
-            ok = (
-                isinstance(value, tuple)
-                and len(value) == 2
-                and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
-                and 1 <= value[0] <= value[1]
-            )
-            if not ok:
-                raise ValueError(
-                    f"{name} must be a (min, max) pair of ints with 1 <= min <= max, got {value!r}"
-                )
+            check_ngram_range(name, getattr(self, name), allow_none=False)
 
     def _vectorizers(self) -> tuple[Any, Any]:
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer  # lazy: heavy
 
         words = TfidfVectorizer(
-            analyzer="word", ngram_range=self.word_ngrams, sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
+            analyzer="word",
+            ngram_range=tuple(self.word_ngrams),
+            sublinear_tf=True,
+            token_pattern=r"(?u)\b\w+\b",
         )
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True)
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), sublinear_tf=True)
         return words, chars
 
     def _features(self, texts: list[str], fit: bool = False) -> sp.csr_matrix:
-        import scipy.sparse as sp
-        from sklearn.preprocessing import normalize
+        import scipy.sparse as sp  # lazy: heavy
+        from sklearn.preprocessing import normalize  # lazy: heavy
 
         if fit:
             self._words, self._chars = self._vectorizers()
@@ -112,14 +119,14 @@ class TrackerMatcher(BaseEstimator):
             blocks = [self._words.transform(texts), self._chars.transform(texts)]
         return normalize(sp.hstack(blocks).tocsr())
 
-    def fit(self, trackers: Any, y: None = None, *, select: Select = None) -> TrackerMatcher:
+    def fit(self, trackers: TrackersLike, y: None = None, *, select: Select = None) -> TrackerMatcher:
         """Learn from every phrase of the (selected) trackers; returns ``self``.
 
         Trackers with no non-empty phrase cannot be predicted and are left out; at least two
         trackers with phrases are needed.
         """
-        import numpy as np
-        from sklearn.svm import LinearSVC
+        import numpy as np  # lazy: heavy
+        from sklearn.svm import LinearSVC  # lazy: heavy
 
         self._check_params()
         _, chosen = prepare(trackers, select)
@@ -154,21 +161,21 @@ class TrackerMatcher(BaseEstimator):
 
     def _fit_arrays(self, phrases: list[str], y: np.ndarray) -> TrackerMatcher:
         """Fit on normalized phrases and integer labels (what :func:`confusion` needs per fold)."""
-        from sklearn.svm import LinearSVC
+        from sklearn.svm import LinearSVC  # lazy: heavy
 
         self._svm = LinearSVC(C=self.C, dual="auto", random_state=0).fit(self._features(phrases, fit=True), y)
         return self
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "_svm"):
-            from sklearn.exceptions import NotFittedError
+            from sklearn.exceptions import NotFittedError  # lazy: heavy
 
             raise NotFittedError("this TrackerMatcher is not fitted yet: call .fit(trackers) first")
 
     # ---------------------------------------------------------------- prediction
     def decision_function(self, texts: Iterable[str]) -> np.ndarray:
         """Scores (texts x trackers, columns in ``classes_`` order); higher is more likely."""
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         self._check_fitted()
         texts = _texts(texts)
@@ -177,7 +184,7 @@ class TrackerMatcher(BaseEstimator):
         return self._scores(self._features([normalize_phrase(t) for t in texts]))
 
     def _scores(self, features: sp.csr_matrix) -> np.ndarray:
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         scores = self._svm.decision_function(features)
         if scores.ndim == 1:  # two trackers: scikit-learn returns one column
@@ -186,7 +193,7 @@ class TrackerMatcher(BaseEstimator):
 
     def predict(self, texts: Iterable[str]) -> np.ndarray:
         """The most likely tracker **name** for each text."""
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         scores = self.decision_function(texts)
         if len(scores) == 0:
@@ -195,14 +202,14 @@ class TrackerMatcher(BaseEstimator):
 
     def predict_id(self, texts: Iterable[str]) -> np.ndarray:
         """The most likely tracker **id** for each text."""
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         scores = self.decision_function(texts)
         if len(scores) == 0:
             return np.zeros(0, dtype=object)
         return self.classes_[np.argmax(scores, axis=1)]
 
-    def rank(self, text: str, k: int = 5, *, evidence: int = 3) -> pd.DataFrame:
+    def rank(self, text: str, *, k: int = 5, evidence: int = 3) -> pd.DataFrame:
         """The ``k`` trackers ``text`` most likely triggers, best first, with evidence.
 
         Columns: ``rank``, ``tracker_id``, ``tracker``, ``score`` (the SVM's decision value:
@@ -222,11 +229,11 @@ class TrackerMatcher(BaseEstimator):
               tracker                             evidence
             0  Refund  [i want a refund, refund please]
         """
-        import numpy as np
-        import pandas as pd
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
 
         if not isinstance(text, str):
-            raise TypeError(f"text must be a string, got {type(text).__name__}")
+            raise InvalidParameterError(f"text must be a string, got {type(text).__name__}", parameter="text")
         k = check_count("k", k)
         evidence = check_count("evidence", evidence, minimum=0)
         self._check_fitted()
@@ -259,36 +266,62 @@ class TrackerMatcher(BaseEstimator):
 
 
 def confusion(
-    trackers: Any,
+    trackers: TrackersLike,
     *,
     select: Select = None,
     folds: int | None = 10,
     label: str = "name",
     random_state: int = 0,
     **matcher_params: Any,
-) -> pd.DataFrame:
+) -> Confusion:
     """Tracker x tracker table of confusable vocabularies: where each phrase lands when it is
     matched by a :class:`TrackerMatcher` fitted **without** it.
 
-    Row = the tracker the phrase belongs to, column = the tracker it is matched to (counts,
-    int64); a perfect account is diagonal. ``folds=None`` leaves each phrase out alone (exact,
-    one fit per phrase: small accounts only); the default ``folds=10`` leaves it out with a
-    tenth of the others (shuffled with ``random_state``), ten fits in all. Only trackers with
-    phrases appear. ``attrs["accuracy"]`` is the share of phrases matched to their own tracker.
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account.
+    select : list of names or ids, optional
+        The trackers, in this order.
+    folds : int or None
+        ``None`` leaves each phrase out alone (exact, one fit per phrase: small accounts only);
+        the default 10 leaves it out with a tenth of the others (shuffled with
+        ``random_state``), ten fits in all.
+    label : {"name", "id"}
+        What the axes are labelled by.
+    random_state : int
+        Seed of the fold assignment.
+    **matcher_params
+        :class:`TrackerMatcher`'s parameters.
+
+    Returns
+    -------
+    Confusion
+        ``matrix``: row = the tracker the phrase belongs to, column = the tracker it is matched
+        to (counts, int64); a perfect account is diagonal. Only trackers with phrases appear.
+        ``accuracy``: the share of phrases matched to their own tracker; ``folds`` as given.
+
+    Notes
+    -----
     Rows and columns follow tracker order; a phrase whose best scores tie goes to the first of
     those trackers in that order.
 
-        >>> account = [
-        ...     {"id": "1", "name": "Refund", "vocabulary": ["a refund", "refund please", "refund it"]},
-        ...     {"id": "2", "name": "Greeting", "vocabulary": ["hello there", "hello you", "hello again"]},
-        ... ]
-        >>> confusion(account, folds=None)
-        matched   Refund  Greeting
-        tracker
-        Refund         3         0
-        Greeting       0         3
+    Examples
+    --------
+    >>> account = [
+    ...     {"id": "1", "name": "Refund", "vocabulary": ["a refund", "refund please", "refund it"]},
+    ...     {"id": "2", "name": "Greeting", "vocabulary": ["hello there", "hello you", "hello again"]},
+    ... ]
+    >>> result = confusion(account, folds=None)
+    >>> result.accuracy
+    1.0
+    >>> result.matrix
+    matched   Refund  Greeting
+    tracker
+    Refund         3         0
+    Greeting       0         3
     """
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     folds = check_count("folds", folds, minimum=2, allow_none=True)
     _, chosen = prepare(trackers, select)
@@ -324,6 +357,4 @@ def confusion(
     counts = counts[np.ix_(frame_order, frame_order)]
     out = square(counts, chosen, label)
     out.columns.name = "matched" if label == "name" else "matched_id"
-    out.attrs["accuracy"] = float(np.trace(counts) / max(n, 1))
-    out.attrs["folds"] = folds
-    return out
+    return Confusion(matrix=out, accuracy=float(np.trace(counts) / max(n, 1)), folds=folds)
