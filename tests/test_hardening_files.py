@@ -27,7 +27,7 @@ import pytest
 
 import trackerkit
 from trackerkit import Tracker, TrackerDataError, TrackerkitError, load_trackers, save_snapshot
-from trackerkit.analysis.audit import not_listed
+from trackerkit.analysis._audit import not_listed
 
 # Characters a terminal obeys or that reorder what it shows: ESC, BEL, CSI (C1), RLO (bidi).
 TERMINAL_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")

@@ -15,8 +15,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 import trackerkit
 from trackerkit import normalize_phrase
+from trackerkit.analysis import _near_duplicates as nd
 from trackerkit.analysis import _pair_search
-from trackerkit.analysis import near_duplicates as nd
 from trackerkit.constants import PHRASE_PAIR_COLUMNS
 from trackerkit.loading import vocabulary_frame
 

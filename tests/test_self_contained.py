@@ -97,7 +97,7 @@ def test_the_checks_see_what_they_look_for():
 def test_the_checks_read_tests_the_package_and_every_notebook():
     where = [w for w, _, _ in python_sources()]
     assert "tests/test_model.py" in where and "conftest.py" in where
-    assert "trackerkit/analysis/audit.py" in where
+    assert "trackerkit/analysis/_audit.py" in where
     assert {w.split(" cell ")[0] for w in where if ".ipynb" in w} == {
         str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb")
     }

@@ -9,7 +9,7 @@ import pytest
 
 
 @pytest.mark.parametrize("category", [FutureWarning, DeprecationWarning])
-@pytest.mark.parametrize("module", ["trackerkit.analysis.audit", "trackerkit"])
+@pytest.mark.parametrize("module", ["trackerkit.analysis._audit", "trackerkit"])
 def test_a_warning_attributed_to_trackerkit_is_an_error(category, module):
     with pytest.raises(category, match="will change"):
         warnings.warn_explicit("this will change", category, "audit.py", 1, module=module, registry={})

@@ -71,6 +71,12 @@ _LAZY: dict[str, str] = {
     "cluster_trackers": "trackerkit.analysis",
     "TrackerMatcher": "trackerkit.analysis",
     "confusion": "trackerkit.analysis",
+    "AUDIT_RULES": "trackerkit.analysis",
+    # typed results
+    "TrackerMatrix": "trackerkit.analysis",
+    "Clustering": "trackerkit.analysis",
+    "Confusion": "trackerkit.analysis",
+    "TrackerComparison": "trackerkit.analysis",
     # plots
     "plot_similarity_heatmap": "trackerkit.plotting",
     "plot_vocabulary_sizes": "trackerkit.plotting",
@@ -78,6 +84,13 @@ _LAZY: dict[str, str] = {
     "plot_similarity_distribution": "trackerkit.plotting",
     "plot_dendrogram": "trackerkit.plotting",
     "plot_similarity_network": "trackerkit.plotting",
+    # displays (scikit-learn's pattern: from_result / from_trackers, then plot(ax=...))
+    "SimilarityHeatmapDisplay": "trackerkit.plotting",
+    "TrackerComparisonDisplay": "trackerkit.plotting",
+    "DendrogramDisplay": "trackerkit.plotting",
+    "SimilarityNetworkDisplay": "trackerkit.plotting",
+    "VocabularySizesDisplay": "trackerkit.plotting",
+    "SimilarityDistributionDisplay": "trackerkit.plotting",
     # widgets
     "explore": "trackerkit.widgets",
 }
@@ -114,7 +127,12 @@ __getattr__, __dir__ = attach(__name__, _LAZY, globals())
 if TYPE_CHECKING:  # static type checkers and IDEs see the real names
     from trackerkit._typing import TrackersLike
     from trackerkit.analysis import (
+        AUDIT_RULES,
+        Clustering,
+        Confusion,
+        TrackerComparison,
         TrackerMatcher,
+        TrackerMatrix,
         audit,
         cluster_trackers,
         compare_trackers,
@@ -131,6 +149,12 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
     from trackerkit.loading import fetch_trackers, load_trackers, vocabulary_frame
     from trackerkit.lookup import resolve, resolve_many, select_trackers
     from trackerkit.plotting import (
+        DendrogramDisplay,
+        SimilarityDistributionDisplay,
+        SimilarityHeatmapDisplay,
+        SimilarityNetworkDisplay,
+        TrackerComparisonDisplay,
+        VocabularySizesDisplay,
         plot_dendrogram,
         plot_similarity_distribution,
         plot_similarity_heatmap,

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from trackerkit import analysis, report
 from trackerkit._text import formula_safe, json_printable, printable
 from trackerkit._version import __version__
-from trackerkit.analysis.audit import not_listed
+from trackerkit.analysis._audit import not_listed
 from trackerkit.constants import (
     ANALYZERS,
     DEFAULT_ANALYZER,

@@ -39,18 +39,16 @@ from typing import TYPE_CHECKING
 
 from trackerkit._lazy import attach
 
-# The submodule ``audit`` shares its name with the function: bound eagerly (it imports nothing
-# heavy), so importing ``trackerkit.analysis.audit`` can never replace the function by the module.
-from trackerkit.analysis.audit import AUDIT_RULES, audit
-
 _LAZY = {
+    "audit": "trackerkit.analysis._audit",
+    "AUDIT_RULES": "trackerkit.analysis._audit",
     "overlap_matrix": "trackerkit.analysis._overlap",
     "shared_phrases": "trackerkit.analysis._overlap",
     "similarity_matrix": "trackerkit.analysis._similarity",
     "most_similar": "trackerkit.analysis._similarity",
     "compare_trackers": "trackerkit.analysis._similarity",
     "tracker_pairs": "trackerkit.analysis._similarity",
-    "similar_phrases": "trackerkit.analysis.near_duplicates",
+    "similar_phrases": "trackerkit.analysis._near_duplicates",
     "cluster_trackers": "trackerkit.analysis._clusters",
     "TrackerMatcher": "trackerkit.analysis._matching",
     "confusion": "trackerkit.analysis._matching",
@@ -92,9 +90,11 @@ __all__ = [
 __getattr__, __dir__ = attach(__name__, _LAZY, globals())
 
 if TYPE_CHECKING:
+    from trackerkit.analysis._audit import AUDIT_RULES, audit
     from trackerkit.analysis._clusters import cluster_trackers
     from trackerkit.analysis._layout import cluster_order, network_edges, network_layout, pair_scores
     from trackerkit.analysis._matching import TrackerMatcher, confusion
+    from trackerkit.analysis._near_duplicates import similar_phrases
     from trackerkit.analysis._overlap import overlap_matrix, shared_phrases
     from trackerkit.analysis._results import (
         Clustering,
@@ -109,4 +109,3 @@ if TYPE_CHECKING:
         similarity_matrix,
         tracker_pairs,
     )
-    from trackerkit.analysis.near_duplicates import similar_phrases

@@ -30,7 +30,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from trackerkit._validation import check_choice
-from trackerkit.analysis.near_duplicates import similar_phrases
+from trackerkit.analysis._near_duplicates import similar_phrases
 from trackerkit.constants import DEFAULT_MAX_EDITS, SEVERITIES
 from trackerkit.errors import InvalidParameterError, ResultTooLargeError
 from trackerkit.frames import normalize_phrase

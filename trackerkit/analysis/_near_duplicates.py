@@ -81,7 +81,7 @@ from trackerkit.constants import (
     PHRASE_SCOPES,
 )
 from trackerkit.errors import ResultTooLargeError
-from trackerkit.frames import vocabulary_frame
+from trackerkit.loading import vocabulary_frame
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,10 +91,6 @@ if TYPE_CHECKING:
     from trackerkit.analysis._pair_search import PairFilter
 
 __all__ = ["similar_phrases"]
-
-# compare_trackers (analysis/similarity.py) imports DEFAULT_THRESHOLD, DEFAULT_MAX_EDITS and
-# PhraseSpace from here: an alias until it takes them from constants and _pair_search
-DEFAULT_THRESHOLD = DEFAULT_PHRASE_THRESHOLD
 
 _SCORE_COLUMNS = ("cosine", "edits", "edit_similarity", "score")
 _TEXT_COLUMNS = ("tracker_id_a", "tracker_a", "phrase_a", "tracker_id_b", "tracker_b", "phrase_b", "kind")
