@@ -15,7 +15,7 @@ at the top of each public function, before any work is done.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ __all__ = [
     "check_fraction",
     "check_ngram_range",
     "check_number",
+    "check_strings",
 ]
 
 T = TypeVar("T")
@@ -123,3 +124,20 @@ def check_axes(value: Any, name: str = "ax") -> Any:
             f"{name} must be a matplotlib Axes or None; got {type(value).__name__}", parameter=name
         )
     return value
+
+
+def check_strings(name: str, value: Any) -> list[str]:
+    """A collection of strings (a list, tuple, pandas Series...; not one string), as a list."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidParameterError(
+            f"{name} must be a list of strings; got {type(value).__name__}"
+            + (" (wrap one text in a list)" if isinstance(value, str) else ""),
+            parameter=name,
+        )
+    texts = list(value)
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InvalidParameterError(
+                f"{name}[{position}] must be a string; got {type(text).__name__} {text!r:.60}", parameter=name
+            )
+    return texts
