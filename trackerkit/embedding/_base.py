@@ -53,20 +53,23 @@ def embedding_text(text: str) -> str:
     return normalize_phrase(text)
 
 
-def cache_key(text: str) -> str:
+def cache_key(text: str, *, hashed: bool = False) -> str:
     """The key a text's vector is cached under (with the embedder's ``model_id``).
 
     A phrase (up to ``MAX_PHRASE_KEY_CHARS`` characters once normalised) is keyed by its
-    :func:`embedding_text` itself; a longer text (a message, a transcript) by ``"#sha256:"`` and
-    the SHA-256 of its UTF-8 ``embedding_text``, so keys stay small.
+    :func:`embedding_text` itself; a longer text (a message, a transcript), or any text when
+    ``hashed`` is true, by ``"#sha256:"`` and the SHA-256 of its UTF-8 ``embedding_text``: keys
+    stay small, and the text itself is not written to disk.
 
         >>> cache_key("What is the PRICE?")
         'what is the price'
         >>> key = cache_key("word " * 100)
         >>> key.startswith("#sha256:"), len(key)
         (True, 72)
+        >>> cache_key("What is the PRICE?", hashed=True) == cache_key("what is the price", hashed=True)
+        True
     """
     normalized = embedding_text(text)
-    if len(normalized) <= MAX_PHRASE_KEY_CHARS:
+    if len(normalized) <= MAX_PHRASE_KEY_CHARS and not hashed:
         return normalized
     return LONG_TEXT_KEY_PREFIX + hashlib.sha256(normalized.encode("utf-8")).hexdigest()

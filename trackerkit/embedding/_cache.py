@@ -191,7 +191,10 @@ class EmbeddingCache:
     @contextlib.contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
         """A fresh connection per operation: safe across threads and forks, nothing held open."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if not self.directory.is_dir():
+            self.directory.parent.mkdir(parents=True, exist_ok=True)
+            # only its owner reads it: it holds phrases in clear
+            self.directory.mkdir(mode=0o700, exist_ok=True)
         con = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         try:
             con.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: a crash never damages the file
@@ -230,6 +233,10 @@ class EmbeddingCache:
             try:
                 return operation()
             except sqlite3.DatabaseError as exc:
+                if attempt == 1 and "no such table" in str(exc):
+                    # another process replaced a damaged file since we set it up: set up the new one
+                    self._ready = False
+                    continue
                 if attempt == 1 and _is_damaged(exc):
                     with self._lock:
                         moved = self._quarantine()
@@ -410,6 +417,10 @@ class CachedEmbedder:
         True: the default cache (:func:`default_cache_dir`, 512 MiB); a path: a cache in that
         folder; an :class:`EmbeddingCache`: that one; False: no cache (vectors are still
         deduplicated per call).
+    hash_keys : bool
+        Key every text by a hash (:func:`~trackerkit.embedding.cache_key` with ``hashed=True``),
+        so no text is written to disk in clear: for conversation text. By default phrases of up
+        to 200 characters are their own key (readable), longer texts are hashed.
 
     Attributes
     ----------
@@ -432,8 +443,13 @@ class CachedEmbedder:
     """
 
     def __init__(
-        self, embedder: Embedder, cache: bool | str | os.PathLike[str] | EmbeddingCache = True
+        self,
+        embedder: Embedder,
+        cache: bool | str | os.PathLike[str] | EmbeddingCache = True,
+        *,
+        hash_keys: bool = False,
     ) -> None:
+
         if not isinstance(embedder, Embedder):
             raise InvalidParameterError(
                 "embedder must have model_id, dim and embed(texts) (see trackerkit.embedding.Embedder); "
@@ -453,6 +469,7 @@ class CachedEmbedder:
             )
         self.embedder = embedder
         self.cache: EmbeddingCache | None = resolved
+        self.hash_keys = check_bool("hash_keys", hash_keys)
         self.stats = CacheStats()
 
     def __repr__(self) -> str:
@@ -474,7 +491,7 @@ class CachedEmbedder:
         texts = check_strings("texts", texts)
         if progress is not None:
             check_bool("progress", progress)
-        keys = [cache_key(text) for text in texts]
+        keys = [cache_key(text, hashed=self.hash_keys) for text in texts]
         text_of: dict[str, str] = {}
         for key, text in zip(keys, texts):
             text_of.setdefault(key, text)

