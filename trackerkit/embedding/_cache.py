@@ -449,7 +449,6 @@ class CachedEmbedder:
         *,
         hash_keys: bool = False,
     ) -> None:
-
         if not isinstance(embedder, Embedder):
             raise InvalidParameterError(
                 "embedder must have model_id, dim and embed(texts) (see trackerkit.embedding.Embedder); "
