@@ -104,7 +104,7 @@ def bench_vs_string_grouper(rows: list[tuple[str, str]]) -> None:
     ours, pairs = best_of(lambda: trackerkit.similar_phrases(frame))
     print(
         f"trackerkit.similar_phrases: {ours:.2f} s, {len(pairs):,} pairs "
-        f"(scope='across', top_n=10, threshold 0.8)"
+        f"(scope='across', k=10, threshold 0.8)"
     )
     try:
         from string_grouper import match_strings
@@ -168,14 +168,14 @@ def bench_recall(rows: list[tuple[str, str]]) -> None:
         b = frame_["phrase_b"].map(normalize_phrase).map(index)
         return {(min(x, y), max(x, y)) for x, y in zip(a, b) if x != y}
 
-    everything = found(trackerkit.similar_phrases(frame, top_n=None, scope="all"))
+    everything = found(trackerkit.similar_phrases(frame, k=None, scope="all"))
     hit = len(everything & set(reference))
     print(
-        f"search (top_n=None, scope='all'): recall {hit / len(reference):.4%} "
+        f"search (k=None, scope='all'): recall {hit / len(reference):.4%} "
         f"({hit:,}/{len(reference):,}), extra pairs {len(everything - set(reference))}"
     )
 
-    # the same selection as the defaults (scope='across', top_n=10), rebuilt independently
+    # the same selection as the defaults (scope='across', k=10), rebuilt independently
     trackers_of: dict[int, set[str]] = {}
     for p, t in zip(vocab["phrase_norm"], vocab["tracker_id"]):
         if p:
@@ -194,7 +194,7 @@ def bench_recall(rows: list[tuple[str, str]]) -> None:
     defaults = found(trackerkit.similar_phrases(frame))
     hit = len(defaults & kept)
     print(
-        f"defaults (top_n=10, scope='across'): recall {hit / max(len(kept), 1):.4%} "
+        f"defaults (k=10, scope='across'): recall {hit / max(len(kept), 1):.4%} "
         f"({hit:,}/{len(kept):,}), extra pairs {len(defaults - kept)} (target >= 99.9%)"
     )
 
@@ -361,7 +361,7 @@ def bench_sparse_dot_topn(rows: list[tuple[str, str]]) -> None:
     except ImportError:
         print("sparse_dot_topn not installed: skipped")
         return
-    from trackerkit.analysis.near_duplicates import PhraseSpace, _cosine_pairs
+    from trackerkit.analysis._pair_search import PhraseSpace, cosine_pairs
 
     space = PhraseSpace(sorted({normalize_phrase(t) for t, _ in rows}))
     X = space.tfidf
@@ -370,7 +370,7 @@ def bench_sparse_dot_topn(rows: list[tuple[str, str]]) -> None:
             lambda n=threads: sp_matmul_topn(X, X.T, top_n=20, threshold=0.8, n_threads=n), 2
         )
         print(f"sp_matmul_topn(X, X.T, top_n=20, threshold=0.8, n_threads={threads}): {seconds:.2f} s")
-    seconds, found = best_of(lambda: _cosine_pairs(X, 0.8), 2)
+    seconds, found = best_of(lambda: cosine_pairs(X, 0.8), 2)
     print(f"trackerkit's pruned exact cosine search (scipy only): {seconds:.2f} s, {len(found[0]):,} pairs")
 
 

@@ -62,7 +62,7 @@ def main() -> int:
 
     matplotlib.use("Agg")
 
-    from trackerkit.frames import load_trackers
+    from trackerkit.loading import load_trackers
     from trackerkit.widgets import MatchPreview, SimilarityExplorer, TrackerExplorer
 
     trackers = load_trackers(clinc_trackers())

@@ -1,12 +1,18 @@
-"""audit(): each rule on hand-made trackers, the frame's shape, errors."""
+"""audit(): each rule on hand-made trackers, the frame's shape, errors, the rule registry."""
 
 from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
 
 import pandas as pd
 import pytest
 
 import trackerkit
-from trackerkit.analysis.audit import FINDING_COLUMNS, RULES, SEVERITIES, typo_edit
+from trackerkit.analysis import AUDIT_RULES, _audit_rules
+from trackerkit.analysis._audit_rules import Finding, rule, typo_edit
+from trackerkit.constants import FINDING_COLUMNS, SEVERITIES
+from trackerkit.errors import InvalidParameterError, ResultTooLargeError
 
 
 def rules_of(findings: pd.DataFrame, tracker: str | None = None) -> list[str]:
@@ -29,7 +35,9 @@ def test_columns_dtypes_and_order():
     assert tuple(findings.columns) == FINDING_COLUMNS
     assert str(findings["position"].dtype) == "Int64"
     assert set(findings["severity"]) <= set(SEVERITIES)
-    assert all(RULES[r] == s for r, s in findings[["rule", "severity"]].itertuples(index=False))
+    assert all(
+        AUDIT_RULES[r].severity == s for r, s in findings[["rule", "severity"]].itertuples(index=False)
+    )
     rank = findings["severity"].map({s: k for k, s in enumerate(SEVERITIES)})
     assert rank.is_monotonic_increasing
     tracker_level = findings[findings["rule"].isin(["too_few_phrases", "case_only_names", "non_english"])]
@@ -202,7 +210,7 @@ def test_typo_edit(word, correct, expected):
     assert typo_edit(word, correct) == expected
 
 
-def test_language_mix_and_non_english():
+def test_non_english():
     account = [
         {
             "id": "1",
@@ -222,7 +230,6 @@ def test_language_mix_and_non_english():
     assert "Spanish" in findings["detail"].iloc[0]
     assert "fr-FR" in findings["detail"].iloc[1]
     assert "Cyrillic" in findings["detail"].iloc[2]
-    assert findings.attrs["languages"] == {"es": 1, "fr": 1, "en": 1, "cyrillic": 1}
 
 
 def test_select_rules_and_empty_inputs():
@@ -238,3 +245,117 @@ def test_select_rules_and_empty_inputs():
         trackerkit.audit("sample", threshold=2)
     with pytest.raises(ValueError, match="max_words must be an integer >= 1"):
         trackerkit.audit("sample", max_words=0)
+
+
+# --------------------------------------------------------------------------- the rule registry
+
+
+def test_rules_chooses_what_runs_and_the_near_duplicate_search_runs_once_when_needed(monkeypatch):
+    calls: list[dict] = []
+    real = _audit_rules.similar_phrases
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_audit_rules, "similar_phrases", counted)
+    others = [name for name in AUDIT_RULES if not name.startswith("near_duplicate")]
+    assert len(trackerkit.audit("sample", rules=others)) > 0
+    assert calls == []  # no near-duplicate rule chosen: no search
+    both = trackerkit.audit("sample", rules=["near_duplicate_within", "near_duplicate_phrase"])
+    assert set(both["rule"]) == {"near_duplicate_within", "near_duplicate_phrase"}
+    assert len(calls) == 1  # two rules, one search
+    assert calls[0]["k"] is None and calls[0]["scope"] == "all"
+    trackerkit.audit("sample")
+    assert len(calls) == 2
+
+
+def test_an_unchosen_rule_is_not_executed(monkeypatch):
+    def explode(context):
+        raise AssertionError("the typo rule ran")
+
+    entry = _audit_rules._REGISTRY["typo"]
+    monkeypatch.setitem(_audit_rules._REGISTRY, "typo", dataclasses.replace(entry, check=explode))
+    assert set(trackerkit.audit("sample", rules=["shared_phrase", "too_few_phrases"])["rule"]) == {
+        "shared_phrase",
+        "too_few_phrases",
+    }
+    with pytest.raises(AssertionError, match="the typo rule ran"):
+        trackerkit.audit("sample", rules="typo")
+
+
+def test_adding_a_rule_is_one_decorated_function():
+    try:
+
+        @rule("long_name", severity="info", description="a tracker name over 10 characters")
+        def _long_name(context):
+            for row, name in enumerate(context.names):
+                if len(name) > 10:
+                    yield Finding(row, f"{len(name)} characters")
+
+        account = [
+            {"id": "1", "name": "A rather long name", "vocabulary": five()},
+            {"id": "2", "name": "Short", "vocabulary": five()},
+        ]
+        findings = trackerkit.audit(account, rules="long_name")
+        assert findings[["tracker_id", "rule", "severity", "detail"]].values.tolist() == [
+            ["1", "long_name", "info", "18 characters"]
+        ]
+        assert AUDIT_RULES["long_name"] == ("info", "a tracker name over 10 characters")
+        assert list(AUDIT_RULES)[-1] == "long_name"  # the last rule in the order
+        assert "long_name" in set(trackerkit.audit(account)["rule"])  # and among all rules
+        with pytest.raises(InvalidParameterError, match="registered twice"):
+            rule("long_name", severity="info", description="again")
+    finally:
+        _audit_rules._REGISTRY.pop("long_name", None)
+    assert "long_name" not in AUDIT_RULES
+    with pytest.raises(InvalidParameterError, match="severity must be one of 'error', 'warning', 'info'"):
+        rule("loud", severity="fatal", description="x")
+
+
+def test_audit_rules_is_a_read_only_table_documented_in_audit():
+    assert isinstance(AUDIT_RULES, Mapping)
+    with pytest.raises(TypeError):
+        AUDIT_RULES["typo"] = ("error", "now an error")  # type: ignore[index]
+    assert len(AUDIT_RULES) == 15
+    for name, (severity, description) in AUDIT_RULES.items():
+        assert severity in SEVERITIES
+        assert description and "\n" not in description
+        assert f"``{name}`` ({severity})" in trackerkit.audit.__doc__
+        assert description in " ".join(trackerkit.audit.__doc__.split())
+
+
+def test_unknown_rules_are_an_invalid_parameter_that_lists_the_known_ones():
+    with pytest.raises(InvalidParameterError) as info:
+        trackerkit.audit("sample", rules=["typo", "spelling"])
+    assert info.value.parameter == "rules"
+    message = str(info.value)
+    assert message.startswith("unknown rule(s) 'spelling'; rules must be among")
+    assert all(repr(name) in message for name in AUDIT_RULES)
+    with pytest.raises(InvalidParameterError, match="rules must be a rule name or an iterable of them"):
+        trackerkit.audit("sample", rules=3)
+    assert trackerkit.audit("sample", rules=[]).empty
+    assert tuple(trackerkit.audit("sample", rules=[]).columns) == FINDING_COLUMNS
+
+
+def test_a_search_too_large_is_one_not_checked_finding_never_capped(monkeypatch):
+    def too_large(*args, **kwargs):
+        raise ResultTooLargeError("too many", count=12_345, limit=10)
+
+    monkeypatch.setattr(_audit_rules, "similar_phrases", too_large)
+    account = [{"id": "1", "name": "A", "vocabulary": five()}, {"id": "2", "name": "B", "vocabulary": five()}]
+    findings = trackerkit.audit(account, rules=["near_duplicate_phrase", "shared_phrase"], max_per_rule=0)
+    summaries = findings[["tracker_id", "tracker", "rule", "severity"]].values.tolist()
+    assert summaries == [["", "", "shared_phrase", "warning"], ["", "", "near_duplicate_phrase", "info"]]
+    assert (
+        findings["detail"]
+        .iloc[1]
+        .startswith(
+            "not checked: similar_phrases would return at least 12,345 phrase pairs, over its max_pairs of 10"
+        )
+    )
+    assert "10 more shared_phrase findings not listed" in findings["detail"].iloc[0]
+
+
+def test_no_metadata_rides_on_attrs():
+    assert trackerkit.audit("sample", max_per_rule=2).attrs == {}

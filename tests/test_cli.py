@@ -100,7 +100,7 @@ def test_summary_sorted_by_phrases():
 
 
 def test_similar(snapshot):
-    result = run("similar", str(snapshot), "--top", "3", "--format", "json")
+    result = run("similar", str(snapshot), "-k", "3", "--format", "json")
     assert result.returncode == 0, result.stderr
     pairs = json.loads(result.stdout)
     assert len(pairs) == 3
@@ -112,7 +112,7 @@ def test_similar(snapshot):
     groups = [set(p["trackers"]) for p in planted if p["kind"] == "overlapping_trackers"]
     for pair in pairs:
         assert any({pair["tracker_a"], pair["tracker_b"]} <= group for group in groups), pair
-    word = json.loads(run("similar", "--analyzer", "word", "--top", "3", "--format", "json").stdout)
+    word = json.loads(run("similar", "--analyzer", "word", "-k", "3", "--format", "json").stdout)
     assert [p["score"] for p in word] != [p["score"] for p in pairs]  # a different representation
 
 
@@ -125,6 +125,21 @@ def test_duplicates():
     assert any(r["phrase_a"] == "I want to cancel my subscription" for r in rows)
     within = json.loads(run("duplicates", "--scope", "within", "--format", "json").stdout)
     assert all(r["tracker_a"] == r["tracker_b"] for r in within)
+
+
+def test_duplicates_k_best_partners():
+    def pairs(*options: str) -> set[tuple[str, str, str, str]]:
+        result = run("duplicates", "--scope", "all", "--threshold", "0.5", *options, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        return {
+            (p["tracker_a"], p["phrase_a"], p["tracker_b"], p["phrase_b"]) for p in json.loads(result.stdout)
+        }
+
+    one, every = pairs("-k", "1"), pairs("-k", "all")
+    assert 0 < len(one) < len(every) and one <= every
+    assert pairs() == pairs("-k", "10")  # the library's default
+    bad = run("duplicates", "-k", "0")
+    assert bad.returncode == 2 and "expected a count >= 1 or 'all'" in bad.stderr
 
 
 def test_audit_gate_exit_codes(snapshot, clean_snapshot):
@@ -153,7 +168,7 @@ def test_match_with_and_without_a_source(snapshot):
     }
     assert all(r["evidence"] for r in rows)
     with_source = json.loads(
-        run("match", str(snapshot), "talk to your manager", "--top", "1", "--format", "json").stdout
+        run("match", str(snapshot), "talk to your manager", "-k", "1", "--format", "json").stdout
     )
     assert [r["text"] for r in with_source] == ["talk to your manager"]
 
@@ -313,3 +328,103 @@ def test_report_on_an_empty_account_is_a_clear_error(tmp_path):
     assert result.returncode == 2
     assert "nothing to report on" in result.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+# -- exit codes: trackerkit's errors only; a bug keeps its traceback -----------------------
+
+
+def _failing_source(error: BaseException):
+    def open_source(*args, **kwargs):
+        raise error
+
+    return open_source
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (trackerkit.InvalidParameterError("k must be an integer >= 1; got 0", parameter="k"), 2),
+        (trackerkit.TrackerDataError("not valid JSON"), 2),
+        (trackerkit.TrackerNotFoundError("no tracker with this name or id: 'x'", keys=["x"]), 2),
+        (trackerkit.AmbiguousTrackerError("a", [("1", "A"), ("2", "a")]), 2),
+        (trackerkit.FileTargetError("'/dev/null' is a character device", path="/dev/null"), 2),
+        (trackerkit.ResultTooLargeError("too many pairs", count=10, limit=5), 2),
+        (trackerkit.CredentialsError("no credentials"), 3),
+        (trackerkit.AuthenticationError("401 Unauthorized", status=401), 3),
+        (trackerkit.TrackerNotFoundError("404 Not Found", status=404), 4),
+        (trackerkit.ServerError("503 Service Unavailable", status=503), 4),
+        (trackerkit.RateLimitError("429 Too Many Requests", status=429), 4),
+        (trackerkit.TransportError("connection refused"), 4),
+        (trackerkit.DeadlineExceededError("took more than 1 s", deadline=1.0), 4),
+        (trackerkit.ResponseFormatError("not JSON"), 4),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
+)
+def test_each_trackerkit_error_has_its_documented_exit_code(monkeypatch, capsys, error, code):
+    from trackerkit import cli
+
+    monkeypatch.setattr(cli, "open_source", _failing_source(error))
+    assert cli.main(["summary"]) == code
+    assert capsys.readouterr().err == f"trackerkit: error: {error}\n"
+
+
+@pytest.mark.parametrize("bug", [ValueError("a bug"), TypeError("a bug"), KeyError("a bug")])
+def test_a_bug_is_not_reported_as_bad_usage(monkeypatch, bug):
+    """Only trackerkit's errors are turned into a message: a plain ValueError from trackerkit's
+    own code (or a library's) is a bug, and its traceback must reach the user."""
+    from trackerkit import cli
+
+    monkeypatch.setattr(cli, "open_source", _failing_source(bug))
+    with pytest.raises(type(bug), match="a bug"):
+        cli.main(["summary"])
+
+
+def test_a_bug_shows_its_traceback_in_the_shell():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, trackerkit.cli as cli\n"
+            "def broken(*args, **kwargs): raise ValueError('internal bug')\n"
+            "cli.open_source = broken\n"
+            "sys.exit(cli.main(['summary']))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1  # Python's own exit code for an uncaught exception
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "ValueError: internal bug" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["similar", "-k", "0"], ["match", "hello", "-k", "0"], ["duplicates", "--threshold", "-1"]]
+)
+def test_wrong_parameter_values_exit_2_with_the_parameter_named(args):
+    # the library raises InvalidParameterError (a TrackerkitError): a message, not a traceback
+    result = run(*args)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("trackerkit: error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    assert ("threshold" if "--threshold" in args else "k must be") in result.stderr
+
+
+def test_argparse_usage_errors_exit_2():
+    for args in (["similar", "-k", "many"], ["nonsense"], ["audit", "--max-per-rule", "-1"], []):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert "usage: trackerkit" in result.stderr
+
+
+def test_help_uses_k_and_the_shared_defaults():
+    from trackerkit.constants import DEFAULT_ANALYZER, DEFAULT_TRACKER_THRESHOLD
+
+    def help_text(command: str) -> str:
+        return " ".join(run(command, "--help").stdout.split())  # argparse wraps lines
+
+    similar = help_text("similar")
+    assert "-k N" in similar and "--top" not in similar
+    assert f"default: {DEFAULT_ANALYZER}" in similar
+    assert "-k N" in help_text("match")
+    assert f"default: {DEFAULT_TRACKER_THRESHOLD}" in help_text("report")

@@ -349,29 +349,29 @@ def test_load_trackers_accepts_a_client(emulator, account):
     with SymblClient(**options(emulator)) as client:
         frame = trackerkit.load_trackers(client)
     assert frame["tracker_id"].tolist() == [t["id"] for t in account]
-    assert frame.attrs["source"] == "https://api.symbl.ai"
 
 
-# -- the sample goes through the client ---------------------------------------------------
+# -- the sample, served by the emulator for the client path --------------------------------
 
 
-def test_the_sample_is_served_through_the_client_and_emulator():
-    from trackerkit.sample import sample_emulator, sample_payload
+def test_the_sample_client_serves_the_package_data():
+    from trackerkit.emulator import sample_client
+    from trackerkit.sample import sample_payload
 
-    before = sample_emulator().requests["/v1/manage/trackers"]
-    frame = trackerkit.load_trackers("sample")
-    assert sample_emulator().requests["/v1/manage/trackers"] == before + 1
-    assert frame["tracker_id"].tolist() == [t["id"] for t in sample_payload()["trackers"]]
+    with sample_client() as client:
+        trackers = client.list_trackers()
+    assert [t.id for t in trackers] == [t["id"] for t in sample_payload()["trackers"]]
+    assert trackerkit.load_trackers("sample")["tracker_id"].tolist() == [t.id for t in trackers]
 
 
-def test_warm_loads_of_the_sample_reuse_one_emulator_and_token():
-    # What keeps a warm load cheap (its speed is measured in benchmarks/bench_frames.py).
-    from trackerkit.sample import sample_emulator
+def test_sample_clients_share_one_emulator_and_token():
+    from trackerkit.emulator import sample_client, sample_emulator
 
-    first = trackerkit.load_trackers("sample")
     emulator = sample_emulator()
+    with sample_client() as client:
+        client.list_trackers()
     tokens = list(emulator.issued_tokens)
-    for _ in range(3):
-        assert trackerkit.load_trackers("sample").equals(first)
+    with sample_client() as client:
+        client.list_trackers()
     assert sample_emulator() is emulator
     assert emulator.issued_tokens == tokens

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from trackerkit import AsyncSymblClient, SymblClient
-from trackerkit.analysis import near_duplicates
+from trackerkit.analysis import _pair_search
 
 
 def test_popcount_without_numpy_2_counts_every_bit():
@@ -20,8 +20,8 @@ def test_popcount_without_numpy_2_counts_every_bit():
     words = [0, 1, 2**63, 2**64 - 1, 0x0123456789ABCDEF] + [rng.getrandbits(64) for _ in range(2000)]
     array = np.array(words, dtype=np.uint64)
     expected = [bin(w).count("1") for w in words]
-    assert near_duplicates._popcount_swar(array).tolist() == expected
-    assert near_duplicates._popcount(array).tolist() == expected
+    assert _pair_search.popcount_swar(array).tolist() == expected
+    assert _pair_search.popcount(array).tolist() == expected
 
 
 def test_edit_distances_without_rapidfuzz_cpdist(monkeypatch):
@@ -32,10 +32,10 @@ def test_edit_distances_without_rapidfuzz_cpdist(monkeypatch):
     i = np.array([rng.randrange(300) for _ in range(2000)])
     j = np.array([rng.randrange(300) for _ in range(2000)])
     for cutoff in (None, 0, 2):
-        expected = near_duplicates._osa(strings, i, j, cutoff=cutoff)
+        expected = _pair_search.osa_distances(strings, i, j, cutoff=cutoff)
         with monkeypatch.context() as patch:
             patch.delattr(process, "cpdist", raising=False)  # as in rapidfuzz < 3.8
-            fallback = near_duplicates._osa(strings, i, j, cutoff=cutoff)
+            fallback = _pair_search.osa_distances(strings, i, j, cutoff=cutoff)
         assert fallback.dtype == np.int64
         assert fallback.tolist() == expected.tolist()
         assert len(set(expected.tolist())) > 1  # the pairs are not all alike

@@ -7,7 +7,8 @@ import pytest
 
 import trackerkit
 from trackerkit import CredentialsError, SymblClient, TrackerNotFoundError
-from trackerkit.frames import TRACKER_COLUMNS, trackers_frame
+from trackerkit.constants import TRACKER_COLUMNS
+from trackerkit.frames import trackers_frame
 from trackerkit.model import parse_trackers
 
 
@@ -21,7 +22,6 @@ def test_the_whole_account_as_the_trackers_frame(client, account):
     frame = trackerkit.fetch_trackers(client)
     assert tuple(frame.columns) == TRACKER_COLUMNS
     pd.testing.assert_frame_equal(frame, trackers_frame(parse_trackers(account)))
-    assert frame.attrs["source"] == "https://api.symbl.ai"
 
 
 def test_ids_and_names_without_duplicates(client, account, emulator):
@@ -51,11 +51,14 @@ def test_over_loopback_http(emulator, emulator_url, account):
         frame = trackerkit.fetch_trackers(client, ids=[t["id"] for t in account], progress=False)
         assert trackerkit.load_trackers(client)["tracker_id"].tolist() == frame["tracker_id"].tolist()
     assert frame["tracker_id"].tolist() == [t["id"] for t in account]
-    assert frame.attrs["source"] == emulator_url
 
 
-def test_the_sample_account():
+def test_the_sample_account_through_the_client_is_the_package_data():
+    from trackerkit.emulator import sample_emulator
+
+    before = sample_emulator().requests["/v1/manage/trackers"]
     frame = trackerkit.fetch_trackers("sample")
+    assert sample_emulator().requests["/v1/manage/trackers"] == before + 1  # it went through the API
     pd.testing.assert_frame_equal(frame, trackerkit.load_trackers("sample"))
 
 
@@ -90,7 +93,17 @@ def test_no_client_uses_the_environment(monkeypatch, emulator):
 
 def test_other_clients_are_refused(emulator):
     async_client = trackerkit.AsyncSymblClient(token="t", transport=emulator.transport())
-    with pytest.raises(TypeError, match="AsyncSymblClient"):
+    with pytest.raises(trackerkit.InvalidParameterError, match="AsyncSymblClient") as info:
         trackerkit.fetch_trackers(async_client)
-    with pytest.raises(ValueError, match="sample"):
+    assert info.value.parameter == "client"
+    with pytest.raises(trackerkit.InvalidParameterError, match="sample"):
         trackerkit.fetch_trackers("samples")
+    with pytest.raises(trackerkit.InvalidParameterError, match="got int"):
+        trackerkit.fetch_trackers(3)
+
+
+@pytest.mark.parametrize(("option", "value"), [("concurrency", 0), ("progress", "yes")])
+def test_bad_options_are_refused_before_any_request(client, emulator, option, value):
+    with pytest.raises(trackerkit.InvalidParameterError, match=option):
+        trackerkit.fetch_trackers(client, ids=["1"], **{option: value})
+    assert emulator.count("/") == 0

@@ -7,7 +7,8 @@ import pytest
 
 import trackerkit
 from trackerkit import TrackerDataError, load_trackers, normalize_phrase, vocabulary_frame
-from trackerkit.frames import TRACKER_COLUMNS, VOCABULARY_COLUMNS, frame_to_trackers
+from trackerkit.constants import TRACKER_COLUMNS, VOCABULARY_COLUMNS
+from trackerkit.frames import build_vocabulary_frame, frame_to_trackers
 
 PAYLOAD = {
     "trackers": [
@@ -68,6 +69,17 @@ def test_vocabulary_frame(frame):
 def test_vocabulary_frame_accepts_any_source():
     assert len(vocabulary_frame(PAYLOAD)) == 5
     assert len(vocabulary_frame(PAYLOAD["trackers"])) == 5
+
+
+def test_the_public_vocabulary_frame_is_the_pure_builder_over_any_source(frame):
+    pd.testing.assert_frame_equal(vocabulary_frame(PAYLOAD), build_vocabulary_frame(frame))
+
+
+def test_frames_hold_no_metadata_in_attrs(frame):
+    # pandas documents DataFrame.attrs as experimental and many operations drop it
+    assert frame.attrs == {}
+    assert load_trackers("sample").attrs == {}
+    assert vocabulary_frame(frame).attrs == {}
 
 
 def test_vocabulary_frame_of_an_empty_account_has_the_columns():

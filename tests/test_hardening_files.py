@@ -27,6 +27,7 @@ import pytest
 
 import trackerkit
 from trackerkit import Tracker, TrackerDataError, TrackerkitError, load_trackers, save_snapshot
+from trackerkit.analysis.audit import not_listed
 
 # Characters a terminal obeys or that reorder what it shows: ESC, BEL, CSI (C1), RLO (bidi).
 TERMINAL_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
@@ -105,7 +106,7 @@ def test_09_the_default_limit_refuses_a_huge_file_before_reading_it(tmp_path):
     message = str(info.value)
     assert "257.0 MiB" in message and "256.0 MiB limit" in message
     assert "max_file_bytes" in message
-    assert trackerkit.snapshot.DEFAULT_MAX_FILE_BYTES == 256 * 2**20
+    assert trackerkit.constants.DEFAULT_MAX_FILE_BYTES == 256 * 2**20
 
 
 def test_09_a_fifo_is_not_read_and_the_message_says_what_it_is(tmp_path):
@@ -488,18 +489,18 @@ def _distinct_phrases(n: int, per_tracker: int = 50) -> list[dict]:
     return trackers
 
 
-def test_15_a_low_threshold_without_top_n_is_refused_early_with_advice():
+def test_15_a_low_threshold_without_k_is_refused_early_with_advice():
     account = _distinct_phrases(3000)
     with pytest.raises(trackerkit.ResultTooLargeError) as info:
-        trackerkit.similar_phrases(account, threshold=0.01, top_n=None, max_pairs=200_000)
+        trackerkit.similar_phrases(account, threshold=0.01, k=None, max_pairs=200_000)
     error = info.value
     assert isinstance(error, ValueError) and isinstance(error, TrackerkitError)
     assert error.limit == 200_000 and error.count > 200_000
     message = str(error)
-    for hint in ("raise threshold", "set top_n", "select", "max_pairs"):
+    for hint in ("raise threshold", "set k", "select", "max_pairs"):
         assert hint in message, hint
     # the same account with a usable query works
-    assert len(trackerkit.similar_phrases(account, threshold=0.01, top_n=2, max_pairs=200_000)) > 0
+    assert len(trackerkit.similar_phrases(account, threshold=0.01, k=2, max_pairs=200_000)) > 0
     assert trackerkit.similar_phrases.__kwdefaults__["max_pairs"] == 5_000_000
 
 
@@ -514,14 +515,14 @@ def test_15_the_search_itself_stops_at_the_limit():
         }
         for g in range(40)
     ]
-    pairs = trackerkit.similar_phrases(account, threshold=0.5, top_n=None, scope="within", max_pairs=None)
+    pairs = trackerkit.similar_phrases(account, threshold=0.5, k=None, scope="within", max_pairs=None)
     n_pairs = len(pairs)
     assert n_pairs > 40 * 1000
     with pytest.raises(trackerkit.ResultTooLargeError) as info:
-        trackerkit.similar_phrases(account, threshold=0.5, top_n=None, scope="within", max_pairs=n_pairs - 1)
+        trackerkit.similar_phrases(account, threshold=0.5, k=None, scope="within", max_pairs=n_pairs - 1)
     assert "estimated" not in str(info.value)  # stopped by the search, not the sample
     assert (
-        len(trackerkit.similar_phrases(account, threshold=0.5, top_n=None, scope="within", max_pairs=n_pairs))
+        len(trackerkit.similar_phrases(account, threshold=0.5, k=None, scope="within", max_pairs=n_pairs))
         == n_pairs
     )
 
@@ -582,7 +583,7 @@ SIX = [
 def test_16_each_rule_keeps_its_first_findings_and_summarises_the_rest():
     account = _repetitive_account(60, SIX)
     full = trackerkit.audit(account, rules="shared_phrase", max_per_rule=None)
-    assert len(full) == 360 and full.attrs["truncated"] == {}
+    assert len(full) == 360 and not_listed(full) == {}
     capped = trackerkit.audit(account, rules="shared_phrase", max_per_rule=50)
     assert len(capped) == 51
     listed, summary = capped.iloc[:50], capped.iloc[50]
@@ -590,7 +591,7 @@ def test_16_each_rule_keeps_its_first_findings_and_summarises_the_rest():
     assert summary["rule"] == "shared_phrase" and summary["severity"] == "warning"
     assert summary["tracker"] == "" and summary["tracker_id"] == "" and pd_isna(summary["position"])
     assert "310 more shared_phrase findings not listed" in summary["detail"]
-    assert capped.attrs["truncated"] == {"shared_phrase": 310}
+    assert not_listed(capped) == {"shared_phrase": 310}
     # a detail names a few of the other trackers, not all 59
     detail = listed["detail"].iloc[0]
     assert detail.count("Tracker ") == 10 and detail.endswith("and 49 more")
@@ -623,18 +624,18 @@ def test_16_the_cli_lists_at_most_the_default_per_rule_and_says_how_many_more(tm
 
 
 def test_16_near_duplicates_too_many_to_search_become_one_summary_finding_each(monkeypatch):
-    import trackerkit.analysis.near_duplicates as near_duplicates
+    from trackerkit.analysis import _audit_rules
 
-    real = near_duplicates.similar_phrases
+    real = _audit_rules.similar_phrases
 
     def small_limit(*args, **kwargs):
         return real(*args, **kwargs, max_pairs=10)
 
-    monkeypatch.setattr(near_duplicates, "similar_phrases", small_limit)
+    monkeypatch.setattr(_audit_rules, "similar_phrases", small_limit)
     account = _repetitive_account(8, ["please reset my password now", "please reset my pasword now"])
     findings = trackerkit.audit(account, rules=["near_duplicate_within", "near_duplicate_phrase"])
     assert findings["rule"].tolist() == ["near_duplicate_within", "near_duplicate_phrase"]
     assert (findings["tracker"] == "").all()
     assert findings["detail"].str.contains("not checked").all()
     assert findings["detail"].str.contains("raise threshold").all()
-    assert findings.attrs["unchecked"] == ["near_duplicate_within", "near_duplicate_phrase"]
+    assert not_listed(findings) == {}  # not checked is not truncated

@@ -1,4 +1,4 @@
-"""similar_phrases: hand-computed scores, exactness against brute force, typos, scopes, top_n."""
+"""similar_phrases: hand-computed scores, exactness against brute force, typos, scopes, k."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 import trackerkit
 from trackerkit import normalize_phrase
+from trackerkit.analysis import _pair_search
 from trackerkit.analysis import near_duplicates as nd
+from trackerkit.constants import PHRASE_PAIR_COLUMNS
+from trackerkit.frames import vocabulary_frame
 
 ACCOUNT = [
     {"id": "1", "name": "A", "vocabulary": ["send me the invoice", "hello", "goodbye now"]},
@@ -84,7 +87,7 @@ def found_pairs(frame: pd.DataFrame) -> dict[tuple[str, str], float]:
 
 def test_hand_computed_pairs_columns_and_kinds():
     out = trackerkit.similar_phrases(ACCOUNT, scope="all")
-    assert list(out.columns) == list(nd.PAIR_COLUMNS)
+    assert list(out.columns) == list(PHRASE_PAIR_COLUMNS)
     assert out.dtypes["position_a"] == np.int64 and out.dtypes["edits"] == np.int64
     assert out.dtypes["score"] == np.float64
     rows = out[["tracker_a", "position_a", "tracker_b", "position_b", "edits", "kind"]].values.tolist()
@@ -123,7 +126,7 @@ def test_exact_duplicates_always_reported_with_score_one():
         {"id": "1", "name": "A", "vocabulary": ["it would be nice", "it would be nice", "It would be nice."]},
         {"id": "2", "name": "B", "vocabulary": ["it would be nice"]},
     ]
-    out = trackerkit.similar_phrases(account, scope="all", top_n=1)
+    out = trackerkit.similar_phrases(account, scope="all", k=1)
     assert len(out) == 6  # every pair of the four occurrences
     assert (out["score"] == 1.0).all() and (out["edits"] == 0).all()
     assert out["kind"].value_counts().to_dict() == {"exact": 3, "normalized": 3}
@@ -137,7 +140,7 @@ def test_exact_against_brute_force(seed, threshold, max_edits):
     expected = brute_force(phrases, threshold, max_edits)
     got = found_pairs(
         trackerkit.similar_phrases(
-            as_account(phrases), threshold, top_n=None, scope="all", max_edits=max_edits
+            as_account(phrases), threshold=threshold, k=None, scope="all", max_edits=max_edits
         )
     )
     assert set(got) == set(expected)
@@ -148,20 +151,20 @@ def test_exact_against_brute_force(seed, threshold, max_edits):
 def test_chunking_and_pruning_paths_give_the_same_pairs(monkeypatch):
     phrases = random_corpus(5, n=300)
     account = as_account(phrases)
-    reference = trackerkit.similar_phrases(account, top_n=3, scope="all")
-    monkeypatch.setattr(nd, "_CHUNK_BYTES", 8 * 64 * 1000)  # tiny dense blocks: many chunks
-    monkeypatch.setattr(nd, "_PRODUCT_NNZ", 200)  # forces the chunk-halving path
-    monkeypatch.setattr(nd, "_PRUNE_AT", 10)  # forces the running top-n pruning
-    chunked = trackerkit.similar_phrases(account, top_n=3, scope="all")
+    reference = trackerkit.similar_phrases(account, k=3, scope="all")
+    monkeypatch.setattr(_pair_search, "_CHUNK_BYTES", 8 * 64 * 1000)  # tiny dense blocks: many chunks
+    monkeypatch.setattr(_pair_search, "_PRODUCT_NNZ", 200)  # forces the chunk-halving path
+    monkeypatch.setattr(_pair_search, "_PRUNE_AT", 10)  # forces the running best-k pruning
+    chunked = trackerkit.similar_phrases(account, k=3, scope="all")
     pd.testing.assert_frame_equal(reference, chunked)
 
 
-def test_top_n_keeps_each_phrases_best_partners():
+def test_k_keeps_each_phrases_best_partners():
     suffixes = ("a", "ab", "abc", "abcd", "abcde", "abcdef", "b")
     phrases = [f"please cancel my subscription plan {x}" for x in suffixes]
     account = [{"id": "1", "name": "A", "vocabulary": phrases}]
-    everything = trackerkit.similar_phrases(account, top_n=None, scope="within")
-    two = trackerkit.similar_phrases(account, top_n=2, scope="within")
+    everything = trackerkit.similar_phrases(account, k=None, scope="within")
+    two = trackerkit.similar_phrases(account, k=2, scope="within")
     assert len(two) < len(everything)
     # brute-force rule: a pair stays when it is among the 2 best of either of its phrases, ties
     # going to the alphabetically first partner
@@ -222,8 +225,8 @@ def test_one_typo_in_four_or_more_words_is_always_found(words, where, kind, lett
 
 def test_select_and_addressing_do_not_change_scores():
     trackers = trackerkit.load_trackers("sample")
-    full = trackerkit.similar_phrases(trackers, top_n=None)
-    sub = trackerkit.similar_phrases(trackers, select=["Churn Risk", "6355044801043633"], top_n=None)
+    full = trackerkit.similar_phrases(trackers, k=None)
+    sub = trackerkit.similar_phrases(trackers, select=["Churn Risk", "6355044801043633"], k=None)
     assert set(sub["tracker_a"]) | set(sub["tracker_b"]) == {"Churn Risk", "Cancellation Intent"}
     mask = full["tracker_a"].isin(["Churn Risk", "Cancellation Intent"]) & full["tracker_b"].isin(
         ["Churn Risk", "Cancellation Intent"]
@@ -238,8 +241,8 @@ def test_invariant_to_phrase_order():
     shuffled = trackers.copy()
     shuffled["vocabulary"] = [random.Random(1).sample(v, len(v)) for v in trackers["vocabulary"]]
     key = ["phrase_a", "phrase_b"]
-    a = trackerkit.similar_phrases(trackers, scope="all", top_n=None)
-    b = trackerkit.similar_phrases(shuffled, scope="all", top_n=None)
+    a = trackerkit.similar_phrases(trackers, scope="all", k=None)
+    b = trackerkit.similar_phrases(shuffled, scope="all", k=None)
 
     def as_set(f: pd.DataFrame) -> set:
         return {(frozenset((x, y)), round(s, 12)) for x, y, s in f[[*key, "score"]].itertuples(index=False)}
@@ -268,7 +271,7 @@ def test_unicode_phrases():
 def test_empty_and_single_inputs_give_empty_frames():
     for account in ([], [ACCOUNT[0]], [{"id": "1", "name": "A", "vocabulary": ["?!", ""]}]):
         out = trackerkit.similar_phrases(account, scope="across")
-        assert out.empty and list(out.columns) == list(nd.PAIR_COLUMNS)
+        assert out.empty and list(out.columns) == list(PHRASE_PAIR_COLUMNS)
     one = trackerkit.similar_phrases([{"id": "1", "name": "A", "vocabulary": ["hi"]}], scope="all")
     assert one.empty
 
@@ -279,7 +282,7 @@ def test_empty_and_single_inputs_give_empty_frames():
         ({"threshold": 2}, "threshold must be in \\(0, 1\\]; got 2"),
         ({"threshold": 0}, "threshold must be in \\(0, 1\\]"),
         ({"threshold": "high"}, "threshold must be a number"),
-        ({"top_n": 0}, "top_n must be an integer >= 1 or None"),
+        ({"k": 0}, "k must be an integer >= 1 or None"),
         ({"scope": "inside"}, "scope must be one of 'across', 'within', 'all'; got 'inside'"),
         ({"max_edits": -1}, "max_edits must be an integer >= 0"),
     ],
@@ -295,9 +298,9 @@ def test_edit_search_matches_brute_force_including_short_phrases():
     phrases = list(
         dict.fromkeys(normalize_phrase(p) for p in short + random_corpus(6, 200) if normalize_phrase(p))
     )
-    space = nd.PhraseSpace(phrases)
+    space = _pair_search.PhraseSpace(phrases)
     for threshold, max_edits in ((0.5, 2), (0.8, 2), (0.7, 1)):
-        i, j, d = nd._edit_pairs(space.counts, phrases, space.lengths, threshold, max_edits)
+        i, j, d = _pair_search.edit_pairs(space.counts, phrases, space.lengths, threshold, max_edits)
         got = {(a, b): dd for a, b, dd in zip(i.tolist(), j.tolist(), d.tolist())}
         dist = process.cdist(phrases, phrases, scorer=OSA.distance)
         lengths = space.lengths
@@ -308,3 +311,93 @@ def test_edit_search_matches_brute_force_including_short_phrases():
                 if dd <= max_edits and 1 - dd / max(lengths[a], lengths[b]) >= threshold - 1e-12:
                     expected[(a, b)] = dd
         assert got == expected
+
+
+# --------------------------------------------------------------------------- the steps, one by one
+
+
+def test_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        trackerkit.similar_phrases(ACCOUNT, "Voice Message")  # not a threshold: an error, not a guess
+    with pytest.raises(TypeError):
+        trackerkit.similar_phrases(ACCOUNT, 0.9)
+    assert trackerkit.similar_phrases(ACCOUNT, threshold=0.9, k=1).attrs == {}  # no metadata in attrs
+
+
+def distinct(occ: nd._Occurrences, *phrases: str) -> np.ndarray:
+    """Indexes of normalized phrases among a query's distinct phrases (sorted)."""
+    order = sorted(set(occ.vocab["phrase_norm"]))
+    return np.array([order.index(p) for p in phrases])
+
+
+def query(account: list[dict]) -> nd._Occurrences:
+    vocab = vocabulary_frame(account)
+    return nd._occurrences(vocab, _pair_search.PhraseSpace.of(vocab))
+
+
+def test_scope_filter_on_distinct_phrases():
+    # A: invoice, hello, goodbye now; B: invoice (as "Send me the invoice!"), invocie; C: hello, something
+    occ = query(ACCOUNT)
+    i = distinct(occ, "send me the invocie", "goodbye now", "hello")
+    j = distinct(occ, "send me the invoice", "something else entirely", "send me the invoice")
+    assert nd._in_scope(occ, "within", i, j).tolist() == [True, False, True]  # B; none; A
+    assert nd._in_scope(occ, "across", i, j).tolist() == [True, True, True]
+    assert nd._in_scope(occ, "all", i, j).tolist() == [True, True, True]
+    only_b = query([{"id": "1", "name": "B", "vocabulary": ["send me the invoice", "send me the invocie"]}])
+    pair = distinct(only_b, "send me the invocie", "send me the invoice")
+    assert nd._in_scope(only_b, "across", pair[:1], pair[1:]).tolist() == [False]
+
+
+def test_best_k_pruning_keeps_pairs_a_side_ranks_among_its_best():
+    found = {
+        "i": np.array([0, 0, 1]),
+        "j": np.array([1, 2, 2]),
+        "score": np.array([0.9, 0.8, 0.85]),
+        "cosine": np.zeros(3),
+    }
+    kept = nd._keep_best_k(found, 1)
+    # 0's best is 1, 1's best is 0, 2's best is 1: (0, 2) is nobody's best
+    assert list(zip(kept["i"].tolist(), kept["j"].tolist())) == [(0, 1), (1, 2)]
+    assert nd._keep_best_k(found, None) is found
+
+
+def test_occurrence_pairs_expand_distinct_pairs_and_add_exact_duplicates():
+    occ = query(
+        ACCOUNT
+    )  # occurrences 0-6: A invoice, A hello, A goodbye, B invoice, B invocie, C hello, C something
+    i, j = distinct(occ, "send me the invocie", "send me the invoice")
+    found = {
+        "i": np.array([i]),
+        "j": np.array([j]),
+        "cosine": np.array([0.5]),
+        "edits": np.array([2]),
+        "edit_similarity": np.array([0.9]),
+        "score": np.array([0.9]),
+    }
+    pairs = {}
+    for scope in ("across", "within", "all"):
+        a, b, scores = nd._occurrence_pairs(occ, found, scope)
+        pairs[scope] = {(x, y): s for x, y, s in zip(a.tolist(), b.tolist(), scores["score"].tolist())}
+    # invocie (B, 4) with each invoice (A 0, B 3); the exact duplicates invoice (0, 3) and hello (1, 5)
+    assert pairs["across"] == {(0, 4): 0.9, (0, 3): 1.0, (1, 5): 1.0}
+    assert pairs["within"] == {(3, 4): 0.9}
+    assert pairs["all"] == {**pairs["across"], **pairs["within"]}
+
+
+def test_result_size_guard_counts_rows_before_building_them_and_says_how_to_narrow():
+    occ = query(ACCOUNT)
+    i, j = distinct(occ, "send me the invocie", "send me the invoice")
+    found = {"i": np.array([i]), "j": np.array([j])}
+    assert nd._result_rows(occ, found["i"], found["j"], "all") == 4  # as expanded above
+    assert nd._result_rows(occ, found["i"], found["j"], "across") == 3
+    nd._check_result_rows(occ, found, scope="across", max_pairs=3)
+    with pytest.raises(trackerkit.ResultTooLargeError) as info:
+        nd._check_result_rows(occ, found, scope="across", max_pairs=2)
+    narrowed = nd._narrowed(info.value, threshold=0.8, k=None, scope="all")
+    assert (narrowed.count, narrowed.limit) == (3, 2)
+    assert str(narrowed) == (
+        "similar_phrases would return 3 pairs, over max_pairs=2; narrow it: raise threshold (now 0.8), "
+        "set k (each phrase's best partners only), select fewer trackers (select=), use scope='across' "
+        "or 'within', or raise max_pairs if the memory is there"
+    )
+    assert "set k" not in str(nd._narrowed(info.value, threshold=0.8, k=3, scope="across"))

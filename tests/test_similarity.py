@@ -186,9 +186,7 @@ def test_compare_trackers_classifies_every_phrase_once():
 def test_compare_trackers_agrees_with_similar_phrases():
     trackers = trackerkit.load_trackers("sample")
     out = trackerkit.compare_trackers(trackers, "Escalation Request", "Speak to Manager")
-    pairs = trackerkit.similar_phrases(
-        trackers, select=["Escalation Request", "Speak to Manager"], top_n=None
-    )
+    pairs = trackerkit.similar_phrases(trackers, select=["Escalation Request", "Speak to Manager"], k=None)
     near = out[out["status"] == "near-duplicate"]
     listed = {(a, b): s for a, b, s in pairs[["phrase_a", "phrase_b", "score"]].itertuples(index=False)}
     assert len(near) >= 1

@@ -70,7 +70,7 @@ def test_round_trip_is_lossless(tmp_path, records):
 
 def test_sample_round_trip(tmp_path):
     sample = load_trackers("sample")
-    path = save_snapshot(sample, tmp_path / "nested" / "account.json")
+    path = save_snapshot(sample, tmp_path / "nested" / "account.json", source="sample")
     again = load_trackers(path)
     assert frame_to_trackers(again) == frame_to_trackers(sample)
     document = json.loads(path.read_text(encoding="utf-8"))

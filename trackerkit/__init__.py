@@ -12,9 +12,10 @@ httpx, scikit-learn, matplotlib and ipywidgets load only when a feature needs th
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from trackerkit._lazy import attach
+from trackerkit._version import __version__
 from trackerkit.errors import (
     AmbiguousTrackerError,
     AuthenticationError,
@@ -23,6 +24,7 @@ from trackerkit.errors import (
     CredentialsError,
     DeadlineExceededError,
     FileTargetError,
+    InvalidParameterError,
     PayloadTooLargeError,
     RateLimitError,
     ResponseFormatError,
@@ -36,16 +38,18 @@ from trackerkit.errors import (
 )
 from trackerkit.model import Tracker, parse_trackers
 
-__version__ = "0.1.0"
-
 # public name -> module that defines it (imported on first attribute access)
 _LAZY: dict[str, str] = {
-    # frames
-    "load_trackers": "trackerkit.frames",
+    # types
+    "TrackersLike": "trackerkit._typing",
+    # frames: pure conversions
     "trackers_frame": "trackerkit.frames",
-    "vocabulary_frame": "trackerkit.frames",
     "normalize_phrase": "trackerkit.frames",
     "frame_to_trackers": "trackerkit.frames",
+    # loading: from any source
+    "load_trackers": "trackerkit.loading",
+    "vocabulary_frame": "trackerkit.loading",
+    "fetch_trackers": "trackerkit.loading",
     # addressing
     "resolve": "trackerkit.lookup",
     "resolve_many": "trackerkit.lookup",
@@ -55,7 +59,6 @@ _LAZY: dict[str, str] = {
     # API client
     "SymblClient": "trackerkit.api",
     "AsyncSymblClient": "trackerkit.api",
-    "fetch_trackers": "trackerkit.api",
     # analysis
     "overlap_matrix": "trackerkit.analysis",
     "shared_phrases": "trackerkit.analysis",
@@ -87,6 +90,7 @@ __all__ = [
     "CredentialsError",
     "DeadlineExceededError",
     "FileTargetError",
+    "InvalidParameterError",
     "PayloadTooLargeError",
     "RateLimitError",
     "ResponseFormatError",
@@ -104,20 +108,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'trackerkit' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = attach(__name__, _LAZY, globals())
 
 
 if TYPE_CHECKING:  # static type checkers and IDEs see the real names
+    from trackerkit._typing import TrackersLike
     from trackerkit.analysis import (
         TrackerMatcher,
         audit,
@@ -131,14 +126,9 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         similarity_matrix,
         tracker_pairs,
     )
-    from trackerkit.api import AsyncSymblClient, SymblClient, fetch_trackers
-    from trackerkit.frames import (
-        frame_to_trackers,
-        load_trackers,
-        normalize_phrase,
-        trackers_frame,
-        vocabulary_frame,
-    )
+    from trackerkit.api import AsyncSymblClient, SymblClient
+    from trackerkit.frames import frame_to_trackers, normalize_phrase, trackers_frame
+    from trackerkit.loading import fetch_trackers, load_trackers, vocabulary_frame
     from trackerkit.lookup import resolve, resolve_many, select_trackers
     from trackerkit.plotting import (
         plot_dendrogram,

@@ -30,6 +30,7 @@ __all__ = [
     "check_ngram_range",
     "check_number",
     "check_strings",
+    "check_subset",
 ]
 
 T = TypeVar("T")
@@ -41,6 +42,29 @@ def check_choice(name: str, value: Any, allowed: Sequence[T]) -> T:
         return value  # type: ignore[return-value]
     choices = ", ".join(repr(a) for a in allowed)
     raise InvalidParameterError(f"{name} must be one of {choices}; got {value!r}", parameter=name)
+
+
+def check_subset(name: str, value: Any, allowed: Sequence[str], *, item: str = "value") -> tuple[str, ...]:
+    """``value`` (one string, or an iterable of them) as a tuple of ``allowed`` names, in
+    ``allowed``'s order, each once; an unknown name raises, listing the known ones.
+
+        >>> check_subset("rules", ["b", "a", "b"], ("a", "b", "c"), item="rule")
+        ('a', 'b')
+    """
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, Iterable) or isinstance(values, Mapping):
+        raise InvalidParameterError(
+            f"{name} must be a {item} name or an iterable of them; got {value!r}", parameter=name
+        )
+    values = list(values)
+    unknown = sorted({repr(v) for v in values if not isinstance(v, str) or v not in allowed})
+    if unknown:
+        known = ", ".join(repr(a) for a in allowed)
+        raise InvalidParameterError(
+            f"unknown {item}(s) {', '.join(unknown)}; {name} must be among {known}", parameter=name
+        )
+    wanted = set(values)
+    return tuple(a for a in allowed if a in wanted)
 
 
 def check_bool(name: str, value: Any) -> bool:
@@ -117,7 +141,7 @@ def check_axes(value: Any, name: str = "ax") -> Any:
     """A matplotlib ``Axes`` (or None, passed through)."""
     if value is None:
         return None
-    from matplotlib.axes import Axes  # only plots call this: matplotlib is loaded already
+    from matplotlib.axes import Axes  # lazy: heavy (only plots call this: matplotlib is loaded)
 
     if not isinstance(value, Axes):
         raise InvalidParameterError(

@@ -5,7 +5,7 @@ a shareable HTML report, from the shell.
     $ trackerkit audit account.json --fail-on warning
     $ trackerkit fetch --source symbl: -o account.json   # the live API, credentials from the environment
 
-SOURCE is ``sample`` (the default: the bundled account, served by the in-process emulator), a
+SOURCE is ``sample`` (the default: the bundled account, read from the package data), a
 path to a snapshot or saved API response, ``symbl:`` for the live API, or ``symbl:URL`` for
 another server speaking the same protocol. Credentials come from ``SYMBL_ACCESS_TOKEN``, or
 ``SYMBL_APP_ID`` / ``SYMBL_APP_SECRET``, or a ``symbl.conf`` file; never from the command line.
@@ -31,17 +31,33 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trackerkit import analysis, report
 from trackerkit._text import formula_safe, json_printable, printable
+from trackerkit._version import __version__
+from trackerkit.analysis.audit import not_listed
+from trackerkit.constants import (
+    ANALYZERS,
+    DEFAULT_ANALYZER,
+    DEFAULT_MAX_PER_RULE,
+    DEFAULT_PHRASE_PARTNERS,
+    DEFAULT_PHRASE_THRESHOLD,
+    DEFAULT_TRACKER_THRESHOLD,
+    PHRASE_SCOPES,
+    SEVERITIES,
+)
 from trackerkit.errors import (
     AuthenticationError,
     CredentialsError,
+    InvalidParameterError,
     ResponseFormatError,
     SymblAPIError,
-    TrackerDataError,
     TrackerkitError,
     TrackerNotFoundError,
     TransportError,
 )
+from trackerkit.loading import fetch_trackers, load_trackers
+from trackerkit.lookup import select_trackers
+from trackerkit.snapshot import save_snapshot
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,18 +89,14 @@ def open_source(
     progress: bool = True,
 ) -> pd.DataFrame:
     """The trackers frame for a SOURCE string as the command line spells it."""
-    from trackerkit.frames import load_trackers
-
     if source.startswith("symbl:"):
-        from trackerkit.api import SymblClient, fetch_trackers
+        from trackerkit.api import SymblClient  # lazy: heavy (httpx), for live sources only
 
         base_url = source[len("symbl:") :] or None
         kwargs: dict[str, Any] = {} if base_url is None else {"base_url": base_url}
         with SymblClient(**kwargs) as client:
             return fetch_trackers(client, ids=ids, names=names, progress=progress)
     if ids or names:
-        from trackerkit.lookup import select_trackers
-
         frame = load_trackers(source)
         return select_trackers(frame, [*(ids or []), *(names or [])])
     return load_trackers(source)
@@ -151,8 +163,6 @@ def emit(frame: pd.DataFrame, fmt: str, out: Any = None) -> None:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from trackerkit.snapshot import save_snapshot
-
     frame = open_source(args.source, ids=args.ids, names=args.names, progress=not args.quiet)
     label = "https://api.symbl.ai" if args.source == "symbl:" else args.source.removeprefix("symbl:")
     path = save_snapshot(frame, args.output, source=label)
@@ -176,38 +186,33 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_similar(args: argparse.Namespace) -> int:
-    from trackerkit.analysis import similarity_matrix, tracker_pairs
-
     frame = open_source(args.source)
-    matrix = similarity_matrix(frame, analyzer=args.analyzer)
-    pairs = tracker_pairs(matrix, threshold=args.threshold, top=args.top)
+    matrix = analysis.similarity_matrix(frame, analyzer=args.analyzer)
+    pairs = analysis.tracker_pairs(matrix, threshold=args.threshold, k=args.k)
     emit(pairs, args.format)
     return EXIT_OK
 
 
 def _cmd_duplicates(args: argparse.Namespace) -> int:
-    from trackerkit.analysis import similar_phrases
-
     frame = open_source(args.source)
-    pairs = similar_phrases(frame, threshold=args.threshold, scope=args.scope)
+    pairs = analysis.similar_phrases(frame, threshold=args.threshold, k=args.k, scope=args.scope)
     columns = ["tracker_a", "phrase_a", "tracker_b", "phrase_b", "score", "kind"]
     emit(pairs[columns], args.format)
     return EXIT_OK
 
 
-_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+# SEVERITIES is most severe first: "error" ranks highest
+_SEVERITY_RANK = {severity: len(SEVERITIES) - i for i, severity in enumerate(SEVERITIES)}
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from trackerkit.analysis import audit
-
     frame = open_source(args.source)
-    findings = audit(frame, max_per_rule=args.max_per_rule)
+    findings = analysis.audit(frame, max_per_rule=args.max_per_rule)
     emit(findings[["severity", "rule", "tracker", "phrase", "detail"]], args.format)
     counts = findings["severity"].value_counts()
-    summary = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("error", "warning", "info"))
+    summary = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in SEVERITIES)
     print(f"{len(findings)} findings: {summary}", file=sys.stderr)
-    left_out = sum(findings.attrs.get("truncated", {}).values())
+    left_out = sum(not_listed(findings).values())
     if left_out:
         print(f"{left_out:,} more not listed (--max-per-rule {args.max_per_rule})", file=sys.stderr)
     if args.fail_on == "never":
@@ -225,20 +230,18 @@ def _looks_like_source(text: str) -> bool:
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from trackerkit.analysis import TrackerMatcher
+    import pandas as pd  # lazy: heavy
 
     words = list(args.words)
     source = args.source
     if source is None:
         source = words.pop(0) if len(words) > 1 and _looks_like_source(words[0]) else "sample"
     if not words:
-        raise TrackerDataError("give at least one TEXT to match")
-    matcher = TrackerMatcher().fit(open_source(source))
+        raise InvalidParameterError("give at least one TEXT to match", parameter="TEXT")
+    matcher = analysis.TrackerMatcher().fit(open_source(source))
     rows = []
     for text in words:
-        ranked = matcher.rank(text, k=args.top)
+        ranked = matcher.rank(text, k=args.k)
         for rank, row in enumerate(ranked.itertuples(index=False), start=1):
             evidence = row.evidence if isinstance(row.evidence, str) else "; ".join(row.evidence)
             rows.append(
@@ -249,10 +252,14 @@ def _cmd_match(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from trackerkit.report import write_report
-
     frame = open_source(args.source)
-    path = write_report(frame, args.output, analyzer=args.analyzer, pair_threshold=args.threshold)
+    path = report.write_report(
+        frame,
+        args.output,
+        title=f"Tracker report: {args.source}",
+        analyzer=args.analyzer,
+        threshold=args.threshold,
+    )
     print(f"wrote {_printable(str(path))} ({path.stat().st_size // 1024} KiB)", file=sys.stderr)
     return EXIT_OK
 
@@ -280,10 +287,20 @@ def _max_per_rule(text: str) -> int | None:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from trackerkit import __version__
-    from trackerkit.analysis.audit import DEFAULT_MAX_PER_RULE
+def _best_k(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a count >= 1 or 'all', got {text!r}")
+    return value
 
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``trackerkit`` argument parser (every command, with its help and example)."""
     parser = _Parser(
         prog="trackerkit",
         description=__doc__.split("\n\n")[0].replace("\n", " "),
@@ -352,30 +369,43 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "similar",
         "the most similar tracker pairs (TF-IDF cosine)",
-        "trackerkit similar account.json --top 10 --analyzer char_wb",
+        "trackerkit similar account.json -k 10 --analyzer word",
     )
     source_arg(p)
     format_arg(p)
-    p.add_argument("--top", type=int, default=20, help="how many pairs (default: 20)")
+    p.add_argument("-k", type=int, default=20, metavar="N", help="how many pairs (default: 20)")
     p.add_argument(
         "--analyzer",
-        choices=["word", "char_wb"],
-        default="char_wb",
-        help="character or word n-grams (default: char_wb)",
+        choices=ANALYZERS,
+        default=DEFAULT_ANALYZER,
+        help=f"character or word n-grams (default: {DEFAULT_ANALYZER})",
     )
     p.add_argument("--threshold", type=float, default=None, help="only pairs at or above this score")
 
     p = command(
-        "duplicates", "near-duplicate phrase pairs", "trackerkit duplicates --threshold 0.9 --scope within"
+        "duplicates",
+        "near-duplicate phrase pairs",
+        "trackerkit duplicates --threshold 0.9 --scope within -k 3",
     )
     source_arg(p)
     format_arg(p)
     p.add_argument(
-        "--threshold", type=float, default=None, help="minimum score (default: the library's, 0.8)"
+        "--threshold",
+        type=float,
+        default=None,
+        help=f"minimum score (default: the library's, {DEFAULT_PHRASE_THRESHOLD})",
+    )
+    p.add_argument(
+        "-k",
+        type=_best_k,
+        default=DEFAULT_PHRASE_PARTNERS,
+        metavar="K",
+        help=f"each phrase's K best partners (default: {DEFAULT_PHRASE_PARTNERS}; 'all' for every pair "
+        "above the threshold)",
     )
     p.add_argument(
         "--scope",
-        choices=["across", "within", "all"],
+        choices=list(PHRASE_SCOPES),
         default="across",
         help="pairs across trackers, within one, or both (default: across)",
     )
@@ -389,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     format_arg(p)
     p.add_argument(
         "--fail-on",
-        choices=["error", "warning", "info", "never"],
+        choices=[*SEVERITIES, "never"],
         default="error",
         help="exit with 1 when a finding is at least this severe (default: error)",
     )
@@ -409,36 +439,61 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("words", nargs="+", metavar="[SOURCE] TEXT", help="an optional SOURCE, then texts")
     p.add_argument("--source", default=None, help="SOURCE, when the first text could be mistaken for one")
-    p.add_argument("--top", type=int, default=3, help="trackers per text (default: 3)")
+    p.add_argument("-k", type=int, default=3, metavar="N", help="trackers per text (default: 3)")
     format_arg(p)
 
     p = command("report", "one self-contained HTML report", "trackerkit report account.json -o report.html")
     source_arg(p)
     p.add_argument("-o", "--output", required=True, type=Path, help="HTML file to write")
     p.add_argument(
-        "--analyzer", choices=["word", "char_wb"], default="char_wb", help="similarity representation"
+        "--analyzer",
+        choices=ANALYZERS,
+        default=DEFAULT_ANALYZER,
+        help=f"similarity representation (default: {DEFAULT_ANALYZER})",
     )
     p.add_argument(
         "--threshold",
         type=float,
-        default=0.25,
-        help="similarity for listed pairs and clusters (default: 0.25)",
+        default=DEFAULT_TRACKER_THRESHOLD,
+        help=f"similarity for listed pairs and clusters (default: {DEFAULT_TRACKER_THRESHOLD})",
     )
     return parser
 
 
-def _exit_code(exc: BaseException) -> int:
+def _exit_code(exc: TrackerkitError) -> int:
+    """The documented exit code of a trackerkit error.
+
+    Parameters
+    ----------
+    exc : TrackerkitError
+        The error a command raised.
+
+    Returns
+    -------
+    int
+        :data:`EXIT_AUTH` (3) for missing or refused credentials; :data:`EXIT_NETWORK` (4) for
+        network, server and protocol failures (any answer of the API with an error status
+        included); :data:`EXIT_USAGE` (2) for everything that is the caller's to fix: a wrong
+        parameter, unreadable or malformed tracker data, an unknown or ambiguous tracker name,
+        a path that cannot be written, a result too large.
+    """
     if isinstance(exc, (AuthenticationError, CredentialsError)):
         return EXIT_AUTH
-    if isinstance(exc, (TrackerDataError, TrackerNotFoundError)) and getattr(exc, "status", None) is None:
+    if isinstance(exc, TrackerNotFoundError) and exc.status is None:  # not in the account: no 404
         return EXIT_USAGE
-    if isinstance(exc, (TransportError, ResponseFormatError, SymblAPIError)):
+    if isinstance(exc, (SymblAPIError, TransportError, ResponseFormatError)):
         return EXIT_NETWORK
+    # InvalidParameterError, TrackerDataError, AmbiguousTrackerError, FileTargetError,
+    # ResultTooLargeError: bad usage or bad input
     return EXIT_USAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (``python -m trackerkit`` exits with it)."""
+    """Run the command line; returns the exit code (``python -m trackerkit`` exits with it).
+
+    Only trackerkit's own errors (and the file system's) become a one-line message and an exit
+    code; anything else is a bug and keeps its traceback.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -446,9 +501,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TrackerkitError as exc:
         print(f"trackerkit: error: {_printable(str(exc))}", file=sys.stderr)
         return _exit_code(exc)
-    except ValueError as exc:  # bad parameter values from the analysis functions
-        print(f"trackerkit: error: {_printable(str(exc))}", file=sys.stderr)
-        return EXIT_USAGE
     except BrokenPipeError:  # `trackerkit summary | head` closed the pipe: not an error
         sys.stderr.close()
         return EXIT_OK

@@ -24,17 +24,24 @@ __all__ = [
     "DEFAULT_EMBEDDING_CACHE_MAX_BYTES",
     "DEFAULT_EMBEDDING_MAX_LENGTH",
     "DEFAULT_MAX_EDITS",
+    "DEFAULT_MAX_FILE_BYTES",
+    "DEFAULT_MAX_PAIRS",
+    "DEFAULT_MAX_PER_RULE",
+    "DEFAULT_PHRASE_PARTNERS",
     "DEFAULT_PHRASE_THRESHOLD",
     "DEFAULT_TRACKER_THRESHOLD",
     "EMBEDDING_MODEL_ENV",
     "EMBEDDING_PROGRESS_MIN_TEXTS",
     "EMBEDDING_TOKENIZER_ENV",
+    "FINDING_COLUMNS",
     "LABELS",
     "LINKAGE_METHODS",
     "MAX_PHRASES",
     "MAX_TRACKERS",
     "MIN_PHRASES",
     "OVERLAP_METRICS",
+    "PHRASE_PAIR_COLUMNS",
+    "PHRASE_SCOPES",
     "SEMANTIC_EXTRA",
     "SEVERITIES",
     "TRACKER_COLUMNS",
@@ -61,6 +68,14 @@ DEFAULT_TRACKER_THRESHOLD = 0.25
 DEFAULT_PHRASE_THRESHOLD = 0.8
 #: Most edits (optimal string alignment) for two phrases to be scored as a typo of each other.
 DEFAULT_MAX_EDITS = 2
+#: Which phrase pairs :func:`trackerkit.similar_phrases` returns: in two different trackers,
+#: inside one tracker, or both.
+PHRASE_SCOPES = ("across", "within", "all")
+#: Best partners :func:`trackerkit.similar_phrases` keeps per phrase (its ``k``).
+DEFAULT_PHRASE_PARTNERS = 10
+#: Most rows :func:`trackerkit.similar_phrases` returns before raising ResultTooLargeError
+#: (about 2 GB as a DataFrame, and its making).
+DEFAULT_MAX_PAIRS = 5_000_000
 #: How square tracker x tracker matrices are labelled: by tracker name or by id.
 LABELS = ("name", "id")
 #: Exact overlap measures of :func:`trackerkit.overlap_matrix`.
@@ -71,6 +86,14 @@ LINKAGE_METHODS = ("average", "complete", "single", "weighted")
 COMPARE_STATUSES = ("shared", "near-duplicate", "unique to a", "unique to b")
 #: Audit severities, most severe first.
 SEVERITIES = ("error", "warning", "info")
+#: Findings :func:`trackerkit.audit` lists per rule before one line saying how many more.
+DEFAULT_MAX_PER_RULE = 1000
+
+# --------------------------------------------------------------------------- files
+
+#: Trackers files larger than this are refused unread: a real account is a few MB (the API caps a
+#: response at 64 MiB, and a snapshot is indented), while parsing takes several times the size.
+DEFAULT_MAX_FILE_BYTES = 256 * 2**20
 
 # --------------------------------------------------------------------------- frame columns
 
@@ -90,6 +113,24 @@ TRACKER_COLUMNS = (
 )
 #: Columns of the vocabulary frame (one row per phrase).
 VOCABULARY_COLUMNS = ("tracker_id", "tracker_name", "position", "phrase", "phrase_norm", "n_words")
+#: Columns of :func:`trackerkit.similar_phrases` (one row per pair of phrase occurrences).
+PHRASE_PAIR_COLUMNS = (
+    "tracker_id_a",
+    "tracker_a",
+    "position_a",
+    "phrase_a",
+    "tracker_id_b",
+    "tracker_b",
+    "position_b",
+    "phrase_b",
+    "score",
+    "cosine",
+    "edit_similarity",
+    "edits",
+    "kind",
+)
+#: Columns of :func:`trackerkit.audit` (one row per finding).
+FINDING_COLUMNS = ("tracker_id", "tracker", "phrase", "rule", "severity", "detail", "position")
 
 # --------------------------------------------------------------------------- semantic embeddings
 

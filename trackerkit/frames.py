@@ -1,59 +1,43 @@
-"""From trackers to pandas DataFrames, the toolkit's currency.
+"""From :class:`~trackerkit.Tracker` records to pandas DataFrames and back: pure conversions.
 
-Two frames:
+Two frames, the toolkit's currency:
 
-* the **trackers frame** (:func:`load_trackers`, :func:`trackers_frame`): one row per tracker;
-* the **vocabulary frame** (:func:`vocabulary_frame`): one row per phrase.
+* the **trackers frame** (:func:`trackers_frame`): one row per tracker, columns
+  :data:`~trackerkit.constants.TRACKER_COLUMNS`;
+* the **vocabulary frame** (:func:`build_vocabulary_frame`): one row per phrase, columns
+  :data:`~trackerkit.constants.VOCABULARY_COLUMNS`.
 
-    >>> import trackerkit
-    >>> trackers = trackerkit.load_trackers("sample")
-    >>> phrases = trackerkit.vocabulary_frame(trackers)
-    >>> list(phrases.columns)
-    ['tracker_id', 'tracker_name', 'position', 'phrase', 'phrase_norm', 'n_words']
+Nothing here reads a file or talks to a server: :mod:`trackerkit.loading` turns a source
+(``"sample"``, a path, a client...) into these frames.
+
+    >>> from trackerkit.model import parse_trackers
+    >>> frame = trackers_frame(parse_trackers([{"id": "1", "name": "A", "vocabulary": ["Hi there!"]}]))
+    >>> build_vocabulary_frame(frame)["phrase_norm"].tolist()
+    ['hi there']
 """
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trackerkit.constants import TRACKER_COLUMNS, VOCABULARY_COLUMNS
 from trackerkit.errors import TrackerDataError
-from trackerkit.model import Tracker, parse_trackers
-from trackerkit.snapshot import DEFAULT_MAX_FILE_BYTES
+from trackerkit.model import Tracker
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "TRACKER_COLUMNS",
-    "VOCABULARY_COLUMNS",
-    "as_trackers_frame",
+    "build_vocabulary_frame",
+    "check_trackers_frame",
     "frame_to_trackers",
-    "load_trackers",
     "normalize_phrase",
     "trackers_frame",
-    "vocabulary_frame",
 ]
-
-TRACKER_COLUMNS = (
-    "tracker_id",
-    "name",
-    "vocabulary",
-    "n_phrases",
-    "n_unique_phrases",
-    "description",
-    "categories",
-    "languages",
-    "created_on",
-    "updated_on",
-    "extra",
-)
-VOCABULARY_COLUMNS = ("tracker_id", "tracker_name", "position", "phrase", "phrase_norm", "n_words")
 
 _EDGE_NON_WORD = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -63,6 +47,18 @@ def normalize_phrase(phrase: str) -> str:
     """The form phrases are compared in: Unicode NFKC, case-folded, whitespace collapsed,
     punctuation and symbols stripped from both ends (inner ones kept).
 
+    Parameters
+    ----------
+    phrase : str
+        A phrase as written in a vocabulary.
+
+    Returns
+    -------
+    str
+        The normalized phrase (two phrases are the same phrase when these are equal).
+
+    Examples
+    --------
         >>> normalize_phrase("  Can I get a   DISCOUNT? ")
         'can i get a discount'
         >>> normalize_phrase("¿Cómo puedo cancelar?")
@@ -72,15 +68,25 @@ def normalize_phrase(phrase: str) -> str:
     return _EDGE_NON_WORD.sub("", text)
 
 
-def trackers_frame(trackers: Iterable[Tracker], *, source: str | None = None) -> pd.DataFrame:
-    """The trackers frame of some :class:`Tracker` records: one row per tracker.
+def trackers_frame(trackers: Iterable[Tracker]) -> pd.DataFrame:
+    """The trackers frame of some :class:`~trackerkit.Tracker` records: one row per tracker.
 
-    Columns: ``tracker_id``, ``name``, ``vocabulary`` (list), ``n_phrases``,
-    ``n_unique_phrases`` (distinct after :func:`normalize_phrase`), ``description``,
-    ``categories``, ``languages``, ``created_on``, ``updated_on`` (strings as the API sent
-    them) and ``extra`` (a dict of fields trackerkit does not know).
+    Parameters
+    ----------
+    trackers : iterable of Tracker
+        The records, in the order the rows get (to load a file, a payload or a client, use
+        :func:`trackerkit.load_trackers`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`~trackerkit.constants.TRACKER_COLUMNS`: ``tracker_id``, ``name``,
+        ``vocabulary`` (list), ``n_phrases``, ``n_unique_phrases`` (distinct after
+        :func:`normalize_phrase`), ``description``, ``categories``, ``languages``,
+        ``created_on``, ``updated_on`` (strings as the API sent them) and ``extra`` (a dict of
+        fields trackerkit does not know).
     """
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     rows = []
     for t in trackers:
@@ -103,14 +109,29 @@ def trackers_frame(trackers: Iterable[Tracker], *, source: str | None = None) ->
     frame = pd.DataFrame.from_records(rows, columns=list(TRACKER_COLUMNS))
     frame["n_phrases"] = frame["n_phrases"].astype("int64")
     frame["n_unique_phrases"] = frame["n_unique_phrases"].astype("int64")
-    if source is not None:
-        frame.attrs["source"] = source
     return frame
 
 
 def frame_to_trackers(frame: pd.DataFrame) -> list[Tracker]:
-    """Back from a trackers frame to :class:`Tracker` records (lossless for frames we built)."""
-    _check_frame(frame)
+    """Back from a trackers frame to :class:`~trackerkit.Tracker` records.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A trackers frame: at least ``tracker_id``, ``name`` and ``vocabulary``; the other
+        columns of :data:`~trackerkit.constants.TRACKER_COLUMNS` are used when present.
+
+    Returns
+    -------
+    list of Tracker
+        One record per row, in row order (lossless for frames :func:`trackers_frame` built).
+
+    Raises
+    ------
+    TrackerDataError
+        When a key column is missing, an id repeats or a vocabulary is not a list of strings.
+    """
+    check_trackers_frame(frame)
     has_extra = "extra" in frame.columns
     out = []
     for index, row in enumerate(frame.itertuples(index=False)):
@@ -142,25 +163,11 @@ def _present(value: Any) -> bool:
     return not (isinstance(value, float) and value != value)  # NaN from pandas
 
 
-def as_trackers_frame(source: Any) -> pd.DataFrame:
-    """Accept anything :func:`load_trackers` accepts, or a trackers frame, and return a frame.
-
-    Every analysis function starts with this, so all of them take the same inputs and fail
-    with the same clear :class:`TrackerDataError` on a wrong one.
-    """
-    import pandas as pd
-
-    if isinstance(source, pd.DataFrame):
-        _check_frame(source)
-        if all(c in source.columns for c in TRACKER_COLUMNS):
-            return source
-        return trackers_frame(frame_to_trackers(source), source=source.attrs.get("source"))
-    return load_trackers(source)
-
-
-def _check_frame(source: pd.DataFrame) -> None:
-    """Raise :class:`TrackerDataError` unless ``source`` holds the trackers frame's key columns."""
-    import numpy as np
+def check_trackers_frame(source: pd.DataFrame) -> None:
+    """Raise :class:`~trackerkit.TrackerDataError` unless ``source`` is a usable trackers frame:
+    the key columns ``tracker_id``, ``name`` and ``vocabulary``, unique ids, and every
+    vocabulary a list of strings."""
+    import numpy as np  # lazy: heavy
 
     missing = [c for c in ("tracker_id", "name", "vocabulary") if c not in source.columns]
     if missing:
@@ -188,72 +195,28 @@ def _check_frame(source: pd.DataFrame) -> None:
             )
 
 
-def load_trackers(
-    source: Any = "sample", *, max_file_bytes: int | None = DEFAULT_MAX_FILE_BYTES
-) -> pd.DataFrame:
-    """Load trackers into the trackers frame.
+def build_vocabulary_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The vocabulary frame of a trackers frame: one row per phrase, in tracker then
+    vocabulary order.
 
-    ``source`` is ``"sample"`` (the bundled sample account, the default), a path to a JSON
-    file (an API response or a trackerkit snapshot), a list of :class:`Tracker` or of API
-    dicts, an API payload dict, a trackers frame, or a client with ``list_trackers()``
-    (:class:`trackerkit.SymblClient`).
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A trackers frame, as :func:`trackers_frame` or :func:`trackerkit.loading.as_trackers_frame`
+        returns it (not checked again here; :func:`trackerkit.vocabulary_frame` accepts any
+        source).
 
-    A file larger than ``max_file_bytes`` (256 MiB by default; ``None``: no limit) is refused
-    unread with a :class:`TrackerDataError`: parsing takes several times a file's size in
-    memory, and a real account is a few MB.
-
-        >>> trackers = load_trackers("sample")
-        >>> int((trackers["name"] == "Voice Message").sum())
-        1
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`~trackerkit.constants.VOCABULARY_COLUMNS`: ``tracker_id``,
+        ``tracker_name``, ``position`` (0-based index in the vocabulary), ``phrase`` (as
+        written), ``phrase_norm`` (:func:`normalize_phrase`) and ``n_words`` (words in
+        ``phrase_norm``).
     """
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
-    if isinstance(source, pd.DataFrame):
-        return as_trackers_frame(source).copy()
-    if isinstance(source, str) and source == "sample":
-        from trackerkit.sample import sample_trackers
-
-        return trackers_frame(sample_trackers(), source="sample")
-    if isinstance(source, (str, os.PathLike)):
-        from trackerkit.snapshot import read_trackers_file
-
-        path = Path(source)
-        trackers = read_trackers_file(path, max_bytes=max_file_bytes)
-        return trackers_frame(trackers, source=str(path))
-    if hasattr(source, "list_trackers") and callable(source.list_trackers):
-        import inspect
-
-        if inspect.iscoroutinefunction(source.list_trackers):
-            raise TrackerDataError(
-                "load_trackers() cannot await an async client: use "
-                "`trackers_frame(await client.list_trackers())` or a SymblClient"
-            )
-        trackers = source.list_trackers()
-        return trackers_frame(trackers, source=str(getattr(source, "base_url", type(source).__name__)))
-    if isinstance(source, (Mapping, list, tuple)) or (
-        isinstance(source, Iterable) and not isinstance(source, (str, bytes))
-    ):
-        return trackers_frame(parse_trackers(source), source="memory")
-    raise TrackerDataError(
-        f"cannot load trackers from {type(source).__name__}: pass 'sample', a JSON file path, "
-        "a list of trackers, a trackers frame or a SymblClient"
-    )
-
-
-def vocabulary_frame(trackers: Any) -> pd.DataFrame:
-    """The long frame: one row per phrase, in tracker then vocabulary order.
-
-    Columns: ``tracker_id``, ``tracker_name``, ``position`` (0-based index in the
-    vocabulary), ``phrase`` (as written), ``phrase_norm`` (:func:`normalize_phrase`) and
-    ``n_words`` (words in ``phrase_norm``). Accepts whatever :func:`load_trackers` accepts.
-
-        >>> vocabulary_frame([{"id": "1", "name": "A", "vocabulary": ["Hi there!"]}])["phrase_norm"].tolist()
-        ['hi there']
-    """
-    import numpy as np
-    import pandas as pd
-
-    frame = as_trackers_frame(trackers)
     ids: list[str] = []
     names: list[str] = []
     positions: list[int] = []

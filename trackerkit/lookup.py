@@ -15,8 +15,9 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from trackerkit._typing import TrackerKey, TrackersLike
 from trackerkit.errors import AmbiguousTrackerError, TrackerDataError, TrackerNotFoundError
-from trackerkit.frames import as_trackers_frame
+from trackerkit.loading import as_trackers_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,24 +83,62 @@ def _not_found(keys: list[str], index: _Index) -> TrackerNotFoundError:
     )
 
 
-def resolve(trackers: Any, key: str | int) -> str:
-    """The id of the tracker ``key`` names: an id, an exact (case-sensitive) name, or else a
-    name matched case-insensitively when that match is unique.
+def resolve(trackers: TrackersLike, tracker: TrackerKey) -> str:
+    """The id of the tracker that ``tracker`` designates.
 
-    Raises :class:`TrackerNotFoundError` (with close names suggested) or
-    :class:`AmbiguousTrackerError` (listing the candidates).
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account (anything :func:`trackerkit.load_trackers` accepts).
+    tracker : str or int
+        An id, an exact (case-sensitive) name, or else a name matched case-insensitively when
+        that match is unique.
 
+    Returns
+    -------
+    str
+        The tracker's id.
+
+    Raises
+    ------
+    TrackerNotFoundError
+        No tracker has this id or name (close names are suggested).
+    AmbiguousTrackerError
+        Several trackers match case-insensitively (the candidates are listed).
+
+    Examples
+    --------
         >>> import trackerkit
         >>> trackerkit.resolve(trackerkit.load_trackers("sample"), "Promotion Mention")
         '4476908732794496'
     """
-    return resolve_many(trackers, [key])[0]
+    return resolve_many(trackers, [tracker])[0]
 
 
-def resolve_many(trackers: Any, keys: Iterable[str | int]) -> list[str]:
-    """Resolve several keys at once; every unknown key is reported in one error."""
+def resolve_many(trackers: TrackersLike, select: Iterable[TrackerKey]) -> list[str]:
+    """The ids of several trackers at once; every unknown one is reported in one error.
+
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account (anything :func:`trackerkit.load_trackers` accepts).
+    select : iterable of str or int
+        Ids and/or names, as :func:`resolve` accepts them.
+
+    Returns
+    -------
+    list of str
+        One id per key, in the order given (repeats kept).
+
+    Raises
+    ------
+    TrackerNotFoundError
+        Listing every key not found, each with its suggestions.
+    AmbiguousTrackerError
+        For the first key that matches several trackers.
+    """
     index = _Index(as_trackers_frame(trackers))
-    keys = list(keys)
+    keys = list(select)
     ids = [index.lookup(k) for k in keys]
     missing = [str(k) for k, tid in zip(keys, ids) if not tid]
     if missing:
@@ -107,12 +146,26 @@ def resolve_many(trackers: Any, keys: Iterable[str | int]) -> list[str]:
     return ids
 
 
-def select_trackers(trackers: Any, select: Iterable[str | int] | str | int | None = None) -> pd.DataFrame:
+def select_trackers(
+    trackers: TrackersLike, select: Iterable[TrackerKey] | TrackerKey | None = None
+) -> pd.DataFrame:
     """The trackers frame restricted to ``select`` (names and/or ids), in the order given.
 
-    ``None`` keeps every tracker. A single key may be given without a list. Keys naming the
-    same tracker twice keep it once.
+    Parameters
+    ----------
+    trackers : TrackersLike
+        The account (anything :func:`trackerkit.load_trackers` accepts).
+    select : str, int, iterable of them, or None
+        The trackers to keep; ``None`` keeps every tracker. A single key may be given without
+        a list. Keys naming the same tracker twice keep it once.
 
+    Returns
+    -------
+    pandas.DataFrame
+        The trackers frame of the selected trackers, in the order given (index 0..n-1).
+
+    Examples
+    --------
         >>> import trackerkit
         >>> sub = select_trackers(trackerkit.load_trackers("sample"), ["Voice Message", "4476908732794496"])
         >>> sub["name"].tolist()

@@ -16,12 +16,17 @@ import json
 import os
 import re
 import stat
+import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
+from trackerkit._validation import check_count
+from trackerkit.constants import DEFAULT_MAX_FILE_BYTES
 from trackerkit.errors import FileTargetError, TrackerDataError
+from trackerkit.frames import frame_to_trackers
 from trackerkit.model import Tracker, parse_trackers, strict_json_problem
 
 try:  # advisory locks tell a live writer's temporary file from an abandoned one
@@ -29,8 +34,10 @@ try:  # advisory locks tell a live writer's temporary file from an abandoned one
 except ImportError:  # pragma: no cover - Windows, where an open file cannot be deleted anyway
     fcntl = None  # type: ignore[assignment]
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
-    "DEFAULT_MAX_FILE_BYTES",
     "SNAPSHOT_FORMAT",
     "SNAPSHOT_SCHEMA_VERSION",
     "read_trackers_file",
@@ -39,28 +46,48 @@ __all__ = [
 
 SNAPSHOT_FORMAT = "trackerkit.snapshot"
 SNAPSHOT_SCHEMA_VERSION = 1
-# Files larger than this are refused unread: a real account is a few MB (the API caps a response
-# at 64 MiB, and a snapshot is indented), while parsing takes several times the file's size.
-DEFAULT_MAX_FILE_BYTES = 256 * 2**20
+
+#: What a snapshot is saved from: trackers already loaded (a frame, records, or API-shaped data).
+Records = Union["pd.DataFrame", Sequence[Tracker | Mapping[str, Any]], Mapping[str, Any]]
 
 
-def _as_trackers(trackers: Any) -> tuple[list[Tracker], str | None]:
-    import pandas as pd
-
-    if isinstance(trackers, pd.DataFrame):
-        from trackerkit.frames import frame_to_trackers
-
-        return frame_to_trackers(trackers), trackers.attrs.get("source")
-    return parse_trackers(trackers), None
+def _as_trackers(trackers: Records) -> list[Tracker]:
+    pandas = sys.modules.get("pandas")  # not loaded: ``trackers`` cannot be a frame
+    if pandas is not None and isinstance(trackers, pandas.DataFrame):
+        return frame_to_trackers(trackers)
+    return parse_trackers(trackers)
 
 
-def save_snapshot(trackers: Any, path: str | os.PathLike[str], *, source: str | None = None) -> Path:
-    """Write ``trackers`` (a trackers frame, or Tracker records / API dicts) to ``path``.
+def save_snapshot(trackers: Records, path: str | os.PathLike[str], *, source: str | None = None) -> Path:
+    """Write ``trackers`` to ``path`` as a snapshot, atomically.
 
     The document is ``{"format", "schema_version", "saved_at", "source", "n_trackers",
     "trackers"}`` with the trackers in the API's own shape, as strict JSON (UTF-8, no ``NaN``).
     It is written to a temporary file in the same folder and renamed over ``path``, so a crash
-    never leaves a half-written file. Returns the path.
+    never leaves a half-written file.
+
+    Parameters
+    ----------
+    trackers : pandas.DataFrame, list of Tracker or of API dicts, or an API payload dict
+        The trackers to save: a trackers frame as :func:`trackerkit.load_trackers` returns it,
+        or records.
+    path : str or os.PathLike
+        The file to write (its folder is created if needed).
+    source : str, optional
+        Where the trackers came from (a URL, ``"sample"``...), recorded in the document;
+        ``None`` records ``null``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    FileTargetError
+        When ``path`` is not a regular file (see below).
+    TrackerDataError
+        When a tracker holds text strict JSON cannot hold.
 
     The file system is handled with care:
 
@@ -78,12 +105,12 @@ def save_snapshot(trackers: Any, path: str | os.PathLike[str], *, source: str | 
       of a :class:`Tracker` built by hand) raises :class:`TrackerDataError` naming the tracker
       and the field, before anything is written.
     """
-    records, frame_source = _as_trackers(trackers)
+    records = _as_trackers(trackers)
     document = {
         "format": SNAPSHOT_FORMAT,
         "schema_version": SNAPSHOT_SCHEMA_VERSION,
         "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "source": source if source is not None else frame_source,
+        "source": source,
         "n_trackers": len(records),
         "trackers": [t.to_dict() for t in records],
     }
@@ -229,10 +256,7 @@ def read_trackers_file(
     A file larger than ``max_bytes`` (:data:`DEFAULT_MAX_FILE_BYTES`, 256 MiB; ``None``: no
     limit) is refused with a :class:`TrackerDataError` before it is read.
     """
-    if max_bytes is not None and (
-        isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 0
-    ):
-        raise ValueError(f"max_bytes must be an integer >= 0 or None; got {max_bytes!r}")
+    max_bytes = check_count("max_bytes", max_bytes, minimum=0, allow_none=True)
     path = Path(path)
     if not path.is_file():
         if path.exists():

@@ -60,7 +60,7 @@ XSS_VOCABULARY = [
 
 SETUP_CELL = f"""\
 import trackerkit
-from trackerkit.frames import load_trackers
+from trackerkit.loading import load_trackers
 
 sample = load_trackers("sample")
 records = [

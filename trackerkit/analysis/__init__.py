@@ -13,6 +13,7 @@ and returns a tidy, labelled pandas DataFrame.
 :func:`compare_trackers`   two trackers' phrases: shared / near-duplicate / unique
 :func:`similar_phrases`    near-duplicate phrase pairs (character TF-IDF + typo-aware)
 :func:`audit`              every problem of a vocabulary, one finding per row
+:data:`AUDIT_RULES`        the audit's rules: name -> (severity, description)
 :func:`cluster_trackers`   groups of redundant trackers (hierarchical clustering)
 :class:`TrackerMatcher`    which tracker a sentence would likely trigger
 :func:`confusion`          where left-out phrases land: confusable vocabularies
@@ -22,7 +23,7 @@ Submodules load on first use (scikit-learn and scipy with them).
 
     >>> import trackerkit.analysis as analysis
     >>> sorted(analysis.__all__)[:3]
-    ['TrackerMatcher', 'audit', 'cluster_trackers']
+    ['AUDIT_RULES', 'TrackerMatcher', 'audit']
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 # The submodule ``audit`` shares its name with the function: bound eagerly (it imports nothing
 # heavy), so importing ``trackerkit.analysis.audit`` can never replace the function by the module.
-from trackerkit.analysis.audit import audit
+from trackerkit.analysis.audit import AUDIT_RULES, audit
 
 _LAZY = {
     "overlap_matrix": "trackerkit.analysis.overlap",
@@ -48,6 +49,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AUDIT_RULES",
     "TrackerMatcher",
     "audit",
     "cluster_trackers",

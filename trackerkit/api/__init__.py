@@ -1,17 +1,18 @@
-"""The Symbl trackers API: clients, credentials and the one-call fetch.
+"""The Symbl trackers API: clients and credentials. It returns :class:`~trackerkit.Tracker`
+records and knows no pandas (:func:`trackerkit.fetch_trackers` puts them in the trackers frame).
 
 * :class:`SymblClient` / :class:`AsyncSymblClient`: ``list_trackers()``, ``get_tracker(id)``,
   ``find_trackers(name)``, ``get_trackers(ids, concurrency=8)``; retries, token refresh and
   pagination included.
-* :func:`fetch_trackers`: the same, straight into the trackers frame.
 * :func:`find_credentials`: where credentials come from (arguments, environment, symbl.conf).
 
 One concern per module: ``_protocol`` (requests and responses, no I/O), ``_auth``
 (credentials and the token cache), ``_retry`` (the tenacity policy), ``_sync`` / ``_async``
-(sending), ``_fetch`` (frames), ``_emulator`` (the local API, see :mod:`trackerkit.emulator`).
+(sending), ``_emulator`` (the local API, see :mod:`trackerkit.emulator`).
 
-    >>> import trackerkit
-    >>> len(trackerkit.fetch_trackers("sample")) == len(trackerkit.load_trackers("sample"))
+    >>> from trackerkit.emulator import sample_client
+    >>> with sample_client() as client:
+    ...     len(client.list_trackers()) >= 40
     True
 """
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 from trackerkit.api._async import AsyncSymblClient
 from trackerkit.api._auth import Credentials, find_credentials
-from trackerkit.api._fetch import fetch_trackers
 from trackerkit.api._protocol import DEFAULT_BASE_URL, FoundTrackers
 from trackerkit.api._retry import RetryPolicy
 from trackerkit.api._sync import SymblClient
@@ -31,6 +31,5 @@ __all__ = [
     "FoundTrackers",
     "RetryPolicy",
     "SymblClient",
-    "fetch_trackers",
     "find_credentials",
 ]

@@ -11,11 +11,12 @@ from typing import Any, TypeVar
 
 import httpx
 
+from trackerkit._validation import check_count
 from trackerkit.api._auth import Credentials, TokenCache, find_credentials
 from trackerkit.api._protocol import DEFAULT_BASE_URL, CallBudget, Endpoint, IdRoute, is_loopback
 from trackerkit.api._redact import redact
 from trackerkit.api._retry import RetryPolicy
-from trackerkit.errors import TrackerkitError
+from trackerkit.errors import InvalidParameterError, TrackerkitError
 
 logger = logging.getLogger("trackerkit.api")
 
@@ -112,13 +113,15 @@ class BaseClient:
         http_client: Any = None,
     ) -> None:
         if transport is not None and http_client is not None:
-            raise ValueError("give transport= or http_client=, not both")
+            raise InvalidParameterError("give transport= or http_client=, not both", parameter="transport")
         self._endpoint = Endpoint(base_url, id_route=id_route)
         self.base_url = self._endpoint.base_url
         if credentials is None:
             credentials = find_credentials(token, app_id, app_secret)
         elif token or app_id or app_secret:
-            raise ValueError("give credentials= or token/app_id/app_secret, not both")
+            raise InvalidParameterError(
+                "give credentials= or token/app_id/app_secret, not both", parameter="credentials"
+            )
         self._tokens = TokenCache(credentials)
         self.retry_policy = RetryPolicy(
             max_retries=max_retries,
@@ -128,9 +131,7 @@ class BaseClient:
             deadline=deadline,
         )
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        if not isinstance(max_total_bytes, int) or isinstance(max_total_bytes, bool) or max_total_bytes < 1:
-            raise ValueError(f"max_total_bytes must be a positive int, got {max_total_bytes!r}")
-        self.max_total_bytes = max_total_bytes
+        self.max_total_bytes = check_count("max_total_bytes", max_total_bytes)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http(transport)
         self._token_lock = self._new_lock()

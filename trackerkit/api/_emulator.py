@@ -6,8 +6,9 @@ Symbl's shape (``{"message": ...}``), and can be told to misbehave for fault tes
 
 Two ways to run it:
 
-* in process, as an httpx transport (sync and async): what ``load_trackers("sample")`` and
-  offline demos use, so they go through the real client code;
+* in process, as an httpx transport (sync and async): what
+  :func:`trackerkit.emulator.sample_client` and offline demos use, so they go through the real
+  client code;
 * as a real HTTP server on 127.0.0.1 (``with emulator.serve() as base_url``), for tests over
   loopback: scripted statuses, ``Retry-After``, dropped connections, truncated JSON, HTML
   error pages, slow bodies, latency and token expiry.
@@ -44,9 +45,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import anyio
 import httpx
 
+from trackerkit.errors import InvalidParameterError
+from trackerkit.frames import frame_to_trackers
 from trackerkit.model import Tracker, parse_trackers
+from trackerkit.sample import sample_payload
+from trackerkit.snapshot import read_trackers_file
 
 __all__ = ["Fault", "SymblEmulator"]
 
@@ -149,8 +155,8 @@ def _error(status: int, message: str, **headers: str) -> Reply:
 class SymblEmulator:
     """The Symbl trackers API over an in-memory account.
 
-    ``trackers``: anything :func:`trackerkit.parse_trackers` or
-    :func:`trackerkit.frames.as_trackers_frame` accepts (default: the bundled sample account).
+    ``trackers``: anything :func:`trackerkit.parse_trackers` accepts, the path of a trackers
+    file, or a trackers frame (default: the bundled sample account).
     ``app_id``/``app_secret``: the credentials the token endpoint accepts. ``token_ttl``: the
     ``expiresIn`` of generated tokens, enforced. ``page_size``: paginate list responses with
     ``nextToken`` (None: never). ``latency``: seconds added to every response.
@@ -211,7 +217,7 @@ class SymblEmulator:
         """Answer every request under ``path`` with ``fault`` until :meth:`clear_faults`."""
         step = _as_fault(fault)
         if step is None:
-            raise ValueError("always() needs a fault, not a normal answer")
+            raise InvalidParameterError("always() needs a fault, not a normal answer", parameter="fault")
         with self._lock:
             self._always.append((step, path))
         return self
@@ -427,7 +433,9 @@ def _as_fault(step: Fault | int | None) -> Fault | None:
         return step
     if isinstance(step, int) and not isinstance(step, bool):
         return None if step == 200 else Fault.error(step)
-    raise TypeError(f"a script step is a Fault, a status or None, got {type(step).__name__}")
+    raise InvalidParameterError(
+        f"a script step is a Fault, a status or None, got {type(step).__name__}", parameter="script"
+    )
 
 
 def _encode_page_token(offset: int) -> str:
@@ -445,16 +453,10 @@ def _decode_page_token(token: str) -> int | None:
 
 def _load_trackers(source: Any) -> list[Tracker]:
     if source is None or (isinstance(source, str) and source == "sample"):
-        from trackerkit.sample import sample_payload
-
         return parse_trackers(sample_payload())
     if isinstance(source, (str, os.PathLike)):
-        from trackerkit.snapshot import read_trackers_file
-
         return read_trackers_file(Path(source))
     if type(source).__module__.split(".")[0] == "pandas":  # a trackers frame; pandas only if given one
-        from trackerkit.frames import frame_to_trackers
-
         return frame_to_trackers(source)
     return parse_trackers(source)
 
@@ -484,8 +486,6 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             return _to_response(reply, request)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        import anyio
-
         body = await request.aread()
         with self.emulator._flight():
             reply = self.emulator.handle(request.method, _target(request), request.headers, body)

@@ -26,10 +26,12 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from trackerkit import __version__
+from trackerkit._validation import check_choice, check_count
+from trackerkit._version import __version__
 from trackerkit.api._redact import redact
 from trackerkit.errors import (
     DeadlineExceededError,
+    InvalidParameterError,
     RateLimitError,
     ResponseFormatError,
     ServerError,
@@ -93,17 +95,22 @@ def check_base_url(base_url: str) -> str:
         >>> check_base_url("http://api.symbl.ai")
         Traceback (most recent call last):
         ...
-        ValueError: refusing http://api.symbl.ai: tokens only travel over https ...
+        trackerkit.errors.InvalidParameterError: refusing http://api.symbl.ai: tokens only travel ...
     """
     url = str(base_url).strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an http(s) URL with a host, got {url!r}")
+        raise InvalidParameterError(
+            f"base_url must be an http(s) URL with a host, got {url!r}", parameter="base_url"
+        )
     if parts.username or parts.password or parts.query or parts.fragment:
-        raise ValueError("base_url must not carry credentials, a query or a fragment")
+        raise InvalidParameterError(
+            "base_url must not carry credentials, a query or a fragment", parameter="base_url"
+        )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ValueError(
-            f"refusing {url}: tokens only travel over https (plain http only for loopback hosts)"
+        raise InvalidParameterError(
+            f"refusing {url}: tokens only travel over https (plain http only for loopback hosts)",
+            parameter="base_url",
         )
     return url
 
@@ -124,8 +131,7 @@ def tracker_path(tracker_id: str, route: IdRoute = "legacy") -> str:
     >>> tracker_path("4476908732794496", "plural")
     '/v1/manage/trackers/4476908732794496'
     """
-    if route not in ("legacy", "plural"):
-        raise ValueError(f"id_route must be 'legacy' or 'plural', got {route!r}")
+    check_choice("id_route", route, ("legacy", "plural"))
     prefix = "/v1/manage/tracker/" if route == "legacy" else "/v1/manage/trackers/"
     return prefix + quote(tracker_id, safe="")
 
@@ -145,7 +151,9 @@ def normalize_id(tracker_id: Any) -> str:
         trackerkit.errors.TrackerDataError: '..' is not a plausible Symbl tracker id ...
     """
     if isinstance(tracker_id, bool) or not isinstance(tracker_id, (str, int)):
-        raise TypeError(f"a tracker id must be a str or int, got {type(tracker_id).__name__}")
+        raise InvalidParameterError(
+            f"a tracker id must be a str or int, got {type(tracker_id).__name__}", parameter="tracker_id"
+        )
     try:
         text = str(tracker_id).strip()
     except ValueError:  # an int too long to write out
@@ -775,9 +783,10 @@ class Batch:
     @classmethod
     def of(cls, ids: Iterable[Any], concurrency: int) -> Batch:
         if isinstance(ids, (str, int)):
-            raise TypeError("ids must be a list of ids, not a single id (use get_tracker)")
-        if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
-            raise ValueError(f"concurrency must be a positive int, got {concurrency!r}")
+            raise InvalidParameterError(
+                "ids must be a list of ids, not a single id (use get_tracker)", parameter="ids"
+            )
+        check_count("concurrency", concurrency)
         # Duplicates are fetched once; the first occurrence sets the order.
         return cls(list(dict.fromkeys(normalize_id(i) for i in ids)))
 
@@ -798,14 +807,13 @@ class Batch:
 
 
 def check_missing_mode(missing: str) -> None:
-    if missing not in ("raise", "return"):
-        raise ValueError(f"missing must be 'raise' or 'return', got {missing!r}")
+    check_choice("missing", missing, ("raise", "return"))
 
 
 def progress_bar(total: int, enabled: bool):
     """A tqdm.auto bar that only appears for runs longer than half a second (None when disabled)."""
     if not enabled or total < 2:
         return None
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # lazy: heavy
 
     return tqdm(total=total, desc="trackers", unit="tracker", delay=0.5, leave=False)

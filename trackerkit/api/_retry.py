@@ -18,8 +18,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import anyio
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception
 
+from trackerkit._validation import check_count, check_number
 from trackerkit.api._protocol import CallBudget, is_retryable
 
 __all__ = ["RetryPolicy"]
@@ -46,15 +48,9 @@ class RetryPolicy:
     deadline: float = 120.0
 
     def __post_init__(self) -> None:
-        if (
-            not isinstance(self.max_retries, int)
-            or isinstance(self.max_retries, bool)
-            or self.max_retries < 0
-        ):
-            raise ValueError(f"max_retries must be an int >= 0, got {self.max_retries!r}")
+        check_count("max_retries", self.max_retries, minimum=0)
         for name in ("backoff_base", "backoff_max", "retry_after_cap", "deadline"):
-            if not getattr(self, name) >= 0:
-                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
+            check_number(name, getattr(self, name), minimum=0)
 
     @property
     def max_attempts(self) -> int:
@@ -141,8 +137,6 @@ class RetryPolicy:
         self, budget: CallBudget | None = None, scrub: Callable[[str], str] | None = None
     ) -> AsyncRetrying:
         """A fresh ``tenacity.AsyncRetrying`` (anyio's sleep, so trio works as well as asyncio)."""
-        import anyio
-
         return AsyncRetrying(sleep=anyio.sleep, **self._options(budget, scrub))
 
 

@@ -39,7 +39,12 @@ from trackerkit.api._protocol import (
     tracker_path,
     transport_error,
 )
-from trackerkit.errors import AuthenticationError, ResponseFormatError, TrackerNotFoundError
+from trackerkit.errors import (
+    AuthenticationError,
+    InvalidParameterError,
+    ResponseFormatError,
+    TrackerNotFoundError,
+)
 from trackerkit.model import Tracker
 
 __all__ = ["SymblClient"]
@@ -102,7 +107,7 @@ class SymblClient(BaseClient):
     def find_trackers(self, name: str) -> list[Tracker]:
         """Trackers named ``name`` (GET /v1/manage/trackers?name=...): zero, one or several."""
         if not isinstance(name, str) or not name:
-            raise ValueError(f"name must be a non-empty string, got {name!r}")
+            raise InvalidParameterError(f"name must be a non-empty string, got {name!r}", parameter="name")
         return self._list({"name": name})
 
     @scrub_errors
