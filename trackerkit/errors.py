@@ -22,7 +22,14 @@
     │   └── DeadlineExceededError         a call's overall ``deadline`` passed
     ├── ResponseFormatError               a body that is not the JSON we expect
     ├── FileTargetError (OSError)         a path to write is not a regular file (FIFO, device...)
-    └── ResultTooLargeError (ValueError)  an analysis result would not fit: narrow the query
+    ├── ResultTooLargeError (ValueError)  an analysis result would not fit: narrow the query
+    ├── MissingDependencyError (ImportError)
+    │                                     an optional feature's extra is not installed
+    └── EmbeddingModelError (ValueError)  an embedding model or tokenizer file is missing or wrong
+
+    EmbeddingCacheWarning (RuntimeWarning, a warning, not an error)
+                                          the embedding cache could not be used for a call (the
+                                          vectors were computed all the same)
 
 ``TrackerNotFoundError`` sits under ``SymblAPIError`` so ``except SymblAPIError`` catches a
 404, but it is also raised locally (by :func:`trackerkit.resolve`), in which case ``status``,
@@ -52,8 +59,11 @@ __all__ = [
     "ConflictError",
     "CredentialsError",
     "DeadlineExceededError",
+    "EmbeddingCacheWarning",
+    "EmbeddingModelError",
     "FileTargetError",
     "InvalidParameterError",
+    "MissingDependencyError",
     "PayloadTooLargeError",
     "RateLimitError",
     "ResponseFormatError",
@@ -248,6 +258,41 @@ class ResultTooLargeError(TrackerkitError, ValueError):
 
     def __reduce__(self):  # keep pickling working with our keyword-only constructor
         return (_rebuild, (type(self), self.args, {"count": self.count, "limit": self.limit}))
+
+
+class MissingDependencyError(TrackerkitError, ImportError):
+    """An optional feature needs a package that is not installed; the message names the extra
+    that installs it (``pip install 'trackerkit[semantic]'``). ``name`` is the missing package's
+    import name (as on ``ImportError``) and ``extra`` the extra.
+
+    Also an ``ImportError``, so ``except ImportError`` around an optional feature keeps working.
+    """
+
+    def __init__(self, message: str, *, name: str | None = None, extra: str | None = None) -> None:
+        super().__init__(message, name=name)
+        self.extra = extra
+
+    def __reduce__(self):  # keep pickling working with our keyword-only constructor
+        return (_rebuild, (type(self), self.args, {"name": self.name, "extra": self.extra}))
+
+
+class EmbeddingModelError(TrackerkitError, ValueError):
+    """An embedding model or tokenizer file cannot be used: missing, unreadable, not the file its
+    checksum says, or not a sentence-transformer export trackerkit can run. ``path`` is the file
+    at fault (as given, or as an environment variable named it)."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+    def __reduce__(self):  # keep pickling working with our keyword-only constructor
+        return (_rebuild, (type(self), self.args, {"path": self.path}))
+
+
+class EmbeddingCacheWarning(RuntimeWarning):
+    """The on-disk embedding cache could not be read or written for one call (a locked, damaged
+    or unwritable file): the vectors were computed without it, so results are unaffected. A
+    damaged cache file is moved aside and replaced by a new one."""
 
 
 def _rebuild(cls: type[TrackerkitError], args: tuple[object, ...], state: dict[str, object]) -> Exception:
