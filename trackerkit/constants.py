@@ -13,18 +13,26 @@ from __future__ import annotations
 __all__ = [
     "ANALYZERS",
     "COMPARE_STATUSES",
+    "COMPARISON_COLUMNS",
     "DEFAULT_ANALYZER",
     "DEFAULT_MAX_EDITS",
+    "DEFAULT_MEANING_THRESHOLD",
     "DEFAULT_PHRASE_THRESHOLD",
     "DEFAULT_TRACKER_THRESHOLD",
+    "HIT_COLUMNS",
+    "HIT_STATUSES",
     "LABELS",
     "LINKAGE_METHODS",
+    "MATCH_KINDS",
     "MAX_PHRASES",
     "MAX_TRACKERS",
+    "MAX_TRANSCRIPT_BYTES",
+    "MESSAGE_COLUMNS",
     "MIN_PHRASES",
     "OVERLAP_METRICS",
     "SEVERITIES",
     "TRACKER_COLUMNS",
+    "TRIGGER_COLUMNS",
     "VOCABULARY_COLUMNS",
 ]
 
@@ -77,3 +85,65 @@ TRACKER_COLUMNS = (
 )
 #: Columns of the vocabulary frame (one row per phrase).
 VOCABULARY_COLUMNS = ("tracker_id", "tracker_name", "position", "phrase", "phrase_norm", "n_words")
+
+# --------------------------------------------------------------------------- conversations
+
+#: How a hit matched: the phrase occurs in the message, or Symbl (or the replay) matched it by
+#: meaning (``offset`` -1).
+MATCH_KINDS = ("literal", "meaning")
+#: Score (0..1) from which the replay reports a match by meaning: the TF-IDF cosine of a message
+#: and a tracker's closest phrase. Calibrated on the sample conversations against their stored
+#: Symbl results (best F1 of the matches by meaning; see ``trackerkit.analysis._replay``).
+DEFAULT_MEANING_THRESHOLD = 0.65
+#: Largest transcript file read whole (JSON, JSON lines, CSV; decompressed size for ``.gz``);
+#: raise it with ``max_bytes=``, or read bigger data as Parquet with Dask.
+MAX_TRANSCRIPT_BYTES = 256 * 1024 * 1024
+#: Columns of the messages frame (one row per message).
+MESSAGE_COLUMNS = (
+    "conversation_id",
+    "message_id",
+    "text",
+    "speaker_name",
+    "speaker_id",
+    "speaker_email",
+    "start_time",
+    "end_time",
+    "time_offset",
+    "duration",
+    "language",
+)
+#: Columns of the hits frame (one row per message, tracker and phrase that matched).
+HIT_COLUMNS = (
+    "conversation_id",
+    "message_id",
+    "tracker_id",
+    "tracker_name",
+    "value",
+    "match",
+    "offset",
+    "matched_text",
+    "score",
+    "text",
+    "speaker_name",
+    "speaker_id",
+    "speaker_email",
+    "start_time",
+    "time_offset",
+)
+#: Columns of the match preview (``would_trigger``): one row per tracker and phrase.
+TRIGGER_COLUMNS = ("tracker_id", "tracker_name", "value", "match", "offset", "matched_text", "score")
+#: Agreement of two sets of hits on one (conversation, message, tracker, match), in display order.
+HIT_STATUSES = ("both", "symbl only", "replay only")
+#: Columns of the table of ``compare_hits``.
+COMPARISON_COLUMNS = (
+    "conversation_id",
+    "message_id",
+    "tracker_id",
+    "tracker_name",
+    "match",
+    "status",
+    "symbl_values",
+    "replay_values",
+    "replay_score",
+    "text",
+)
