@@ -158,7 +158,7 @@ def test_timestamps_in_every_iso_form_become_utc_and_zoneless_ones_stay_naive():
     ) == dt.datetime(2026, 6, 1, 12, tzinfo=UTC)
     assert parse_timestamp("") is None
     for bad in ("06/01/2026", "2026-06-01T25:00:00Z", "2026-06-01T10:00:00+25:00", 1717236192):
-        with pytest.raises(ValueError, match="2026|ISO|valid"):
+        with pytest.raises(ValueError, match=r"2026|ISO|valid"):
             parse_timestamp(bad)
 
 

@@ -122,7 +122,7 @@ def _warn(problem: str, rows: Sequence[int], ids: Mapping[str, Sequence[Any]], a
     shown = "; ".join(_where(r, ids) for r in rows[:5])
     more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
     warnings.warn(
-        f"{len(rows)} message(s) {problem}: {shown}{more}. {advice}", ConversationDataWarning, stacklevel=3
+        f"{len(rows)} message(s) {problem}: {shown}{more}. {advice}", ConversationDataWarning, stacklevel=4
     )
 
 
@@ -204,7 +204,6 @@ def _string_column(values: pd.Series, field: str, ids: Mapping[str, Sequence[Any
 def _text_column(values: pd.Series, ids: Mapping[str, Sequence[Any]]) -> tuple[pd.Series, list[int]]:
     """The texts (missing ones as ``""``) and the rows whose text was missing or empty."""
     import numpy as np
-    import pandas as pd
 
     objects = values.astype(object)
     missing = objects.isna().to_numpy()

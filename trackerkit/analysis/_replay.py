@@ -703,7 +703,7 @@ def _batches(texts: Sequence[str], budget: int) -> list[tuple[int, int]]:
     total = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
     cuts = np.searchsorted(total, np.arange(budget, int(total[-1]), budget), side="right")
     edges = np.unique(np.concatenate([[0], cuts, [len(texts)]]))
-    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+    return [(int(a), int(b)) for a, b in itertools.pairwise(edges.tolist())]
 
 
 def _replay_partition(partition: pd.DataFrame, replayer: Replayer) -> pd.DataFrame:
