@@ -26,11 +26,15 @@ literal match in it, the tracker's phrase most similar to the message (a
 :class:`~trackerkit.analysis._scoring.Scorer`; by default the toolkit's TF-IDF similarity,
 :class:`~trackerkit.analysis._scoring.TfidfScorer`) is reported when its score is at least
 ``threshold``, with ``offset`` -1 and an empty ``matched_text``; ties go to the phrase listed
-first. The default threshold, :data:`trackerkit.constants.DEFAULT_MEANING_THRESHOLD` (0.5), is the
-one that agrees best with Symbl on the sample conversations (see :func:`compare_hits`): of the
-thresholds 0.05, 0.10, ..., 0.95 it has the best F1 of the matches by meaning (precision 0.xx,
-recall 0.xx against the 109 stored matches by meaning). Character n-grams find reworded phrases,
-not paraphrases with other words: Symbl's contextual matcher finds more.
+first. The default threshold, :data:`trackerkit.constants.DEFAULT_MEANING_THRESHOLD` (0.65), is the
+one that agrees best with Symbl on the sample conversations (:func:`compare_hits` against their
+stored results): of the thresholds 0.05, 0.10, ..., 0.95 it has the best F1 of the matches by
+meaning, which is low (0.09: precision 0.10, recall 0.08 against Symbl's 109 matches by meaning).
+Character n-grams find reworded and misspelt phrases ("please end my subscription" for the
+tracker's "please end my subscripton"), not paraphrases in other words ("where do we go from
+here" for "what are the next steps"), which Symbl's contextual matcher finds; and short
+messages that share a phrase's rarest word ("Great." and "this is great") score high. Plug a
+better similarity in through ``scorer``; literal matches agree with Symbl exactly.
 
 **Order**: hits follow the order of the messages (the loaders return them grouped by
 conversation, in conversation and message order), then trackers in account order, then
@@ -148,6 +152,74 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+class _Texts:
+    """Message texts joined by newlines, with each one's length and start: a batch of messages
+    as one string (no Python object per message), sliced only where a message is needed."""
+
+    def __init__(self, joined: str, lengths: np.ndarray) -> None:
+        import numpy as np
+
+        self.joined = joined
+        self.lengths = lengths
+        self.bases = np.zeros(len(lengths), dtype=np.int64)
+        if len(lengths) > 1:
+            self.bases[1:] = np.cumsum(lengths + 1)[:-1]
+
+    @classmethod
+    def of(cls, texts: Any) -> _Texts:
+        """From a list of strings or a pandas string Series (missing texts are empty)."""
+        import numpy as np
+        import pandas as pd
+
+        if isinstance(texts, pd.Series):
+            arrow = _arrow_strings(texts)
+            if arrow is not None:
+                return arrow
+            texts = texts.fillna("").astype("str").tolist()
+        return cls("\n".join(texts), np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def text(self, m: int) -> str:
+        start = int(self.bases[m])
+        return self.joined[start : start + int(self.lengths[m])]
+
+    def texts(self) -> list[str]:
+        return [self.text(m) for m in range(len(self))]
+
+    def batch(self, first: int, last: int) -> _Texts:
+        if first == 0 and last == len(self):
+            return self
+        start = int(self.bases[first])
+        end = int(self.bases[last - 1] + self.lengths[last - 1])
+        return _Texts(self.joined[start:end], self.lengths[first:last])
+
+
+def _arrow_strings(texts: pd.Series) -> _Texts | None:
+    """The texts of a pyarrow-backed string Series joined by pyarrow (no Python string per
+    message), or None for other storage."""
+    import numpy as np
+
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pandas strings are then Python objects
+        return None
+    if getattr(texts.dtype, "storage", None) != "pyarrow":
+        return None
+    array = pa.array(texts.array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = array.fill_null("")
+    lengths = np.asarray(pc.utf8_length(array).to_numpy(zero_copy_only=False), dtype=np.int64)
+    if len(array) == 0:
+        return _Texts("", lengths)
+    whole = pa.ListArray.from_arrays(pa.array([0, len(array)], pa.int32()), array)
+    joined = pc.binary_join(whole, pa.scalar("\n", array.type))[0].as_py()
+    return _Texts(joined, lengths)
+
+
 class _Corpus:
     """The folded texts of a batch of messages, joined by newlines (which folded text never
     holds), with where each message starts and, for the few messages folding moved characters
@@ -157,19 +229,21 @@ class _Corpus:
     ``codes`` its code points (a zero-copy view of ``data`` when it is ASCII, the usual case).
     """
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: _Texts) -> None:
         import numpy as np
 
         n = len(texts)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-        joined = "\n".join(texts)
-        raw_bases = np.zeros(n, dtype=np.int64)
-        if n > 1:
-            raw_bases[1:] = np.cumsum(lengths + 1)[:-1]
+        lengths = texts.lengths
+        joined = texts.joined
+        raw_bases = texts.bases
         self.ascii = joined.isascii()
-        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if self.ascii else _codes(joined)
-        _, special_table = _ascii_tables_cached()
-        special = special_table[np.minimum(codes, 128)]
+        if self.ascii:  # the usual case: any control character is a candidate (cheap to test)
+            codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+            special = codes < 32
+        else:
+            codes = _codes(joined)
+            _, special_table = _ascii_tables_cached()
+            special = special_table[np.minimum(codes, 128)]
         special[raw_bases[1:] - 1] = False  # the separators
         positions = np.flatnonzero(special)
         space = codes == 32
@@ -181,8 +255,8 @@ class _Corpus:
         candidates = np.unique(np.concatenate([flagged, edges]))
         self.maps: dict[int, Any] = {}
         for m in candidates.tolist():
-            if not is_identity_fold(texts[m]):
-                self.maps[m] = fold_with_offsets(texts[m])
+            if not is_identity_fold(texts.text(m)):
+                self.maps[m] = fold_with_offsets(texts.text(m))
         folded_lengths = lengths.copy()
         if not self.maps:
             self.text = joined.lower() if self.ascii else joined.casefold()
@@ -230,9 +304,10 @@ def _build(keys: Sequence[str], engine: str) -> Any:
         return automaton
     import ahocorasick_rs
 
+    encoded = "\n".join(keys).encode("utf-8", "surrogatepass").split(b"\n")  # keys hold no newline
     return ahocorasick_rs.BytesAhoCorasick(
-        [key.encode("utf-8", "surrogatepass") for key in keys],
-        implementation=ahocorasick_rs.Implementation.NoncontiguousNFA,
+        encoded,
+        implementation=ahocorasick_rs.Implementation.ContiguousNFA,
     )
 
 
@@ -330,6 +405,7 @@ class Replayer:
         scorer: Scorer | None = None,
     ) -> None:
         import numpy as np
+        import pandas as pd
 
         self.by_meaning = check_bool("by_meaning", by_meaning)
         self.threshold = check_fraction("threshold", threshold)
@@ -346,40 +422,47 @@ class Replayer:
             tuple(languages) if isinstance(languages, (list, tuple, np.ndarray)) and len(languages) else None
             for languages in frame["languages"]
         ]
-        keys: dict[str, int] = {}
-        literal: list[tuple[int, int, str, int]] = []  # tracker, position, phrase, key
-        meaning: list[tuple[int, int, str]] = []  # tracker, position, phrase
-        for tracker, vocabulary in enumerate(frame["vocabulary"]):
-            written: set[str] = set()
-            normalized: set[str] = set()
-            for position, phrase in enumerate(vocabulary):
-                norm = normalize_phrase(phrase)
-                if not norm:
-                    continue
-                if phrase not in written:
-                    written.add(phrase)
-                    literal.append((tracker, position, phrase, keys.setdefault(norm, len(keys))))
-                if norm not in normalized:
-                    normalized.add(norm)
-                    meaning.append((tracker, position, phrase))
-        self._keys = list(keys)
+        # every phrase of every tracker, flat: (tracker, position, phrase as written, normalized)
+        vocabularies = list(frame["vocabulary"])
+        sizes = np.fromiter(map(len, vocabularies), dtype=np.int64, count=len(vocabularies))
+        phrases = np.asarray(list(itertools.chain.from_iterable(vocabularies)), dtype=object)
+        tracker = np.repeat(np.arange(len(vocabularies), dtype=np.int64), sizes)
+        position = np.arange(len(phrases), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        norms = pd.Series(list(map(normalize_phrase, phrases)), dtype=object)
+        key, keys = pd.factorize(norms)  # normalized phrases, numbered in order of appearance
+        usable = norms.to_numpy() != ""
+        # one literal entry per phrase as written (its first position), one by meaning per normalized one
+        firsts = ~pd.DataFrame({"t": tracker, "p": phrases}).duplicated().to_numpy() & usable
+        literal = np.flatnonzero(firsts)
+        keys_list = [str(k) for k in keys]
+        empty = keys_list.index("") if "" in keys_list else -1
+        if empty >= 0:  # no phrase normalizes to nothing: drop that key, renumber the others
+            keys_list.pop(empty)
+            key = np.where(key > empty, key - 1, key)
+        self._keys = keys_list
         self._key_lengths = np.fromiter(map(len, self._keys), dtype=np.int64, count=len(self._keys))
         self._digest = hashlib.sha256("\n".join(self._keys).encode("utf-8", "surrogatepass")).hexdigest()
-        self._literal_tracker = np.asarray([e[0] for e in literal], dtype=np.int64)
-        self._literal_position = np.asarray([e[1] for e in literal], dtype=np.int64)
-        self._literal_value = np.asarray([e[2] for e in literal], dtype=object)
-        literal_key = np.asarray([e[3] for e in literal], dtype=np.int64)
+        self._literal_tracker = tracker[literal]
+        self._literal_position = position[literal]
+        self._literal_value = phrases[literal]
+        literal_key = key[literal].astype(np.int64)
         self._by_key = np.argsort(literal_key, kind="stable")  # entries grouped by key, in entry order
         counts = np.bincount(literal_key, minlength=len(self._keys))
         self._key_count = counts
         self._key_start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        self._meaning_tracker = np.asarray([e[0] for e in meaning], dtype=np.int64)
-        self._meaning_position = np.asarray([e[1] for e in meaning], dtype=np.int64)
-        self._meaning_value = np.asarray([e[2] for e in meaning], dtype=object)
+        if self.by_meaning:
+            meaning = np.flatnonzero(~pd.DataFrame({"t": tracker, "k": key}).duplicated().to_numpy() & usable)
+        else:
+            meaning = np.zeros(0, dtype=np.int64)
+        self._meaning_tracker = tracker[meaning]
+        self._meaning_position = position[meaning]
+        self._meaning_value = phrases[meaning]
+        self._values = np.concatenate([self._literal_value, self._meaning_value])  # literal, then meaning
+        self._tables: dict[str, Any] | None = None
         self.scorer: Scorer | None = None
         if self.by_meaning:
             self.scorer = (scorer if scorer is not None else TfidfScorer()).fit(
-                [e[2] for e in meaning], [e[0] for e in meaning]
+                self._meaning_value.tolist(), self._meaning_tracker.tolist()
             )
         self._built: Any = None
 
@@ -393,6 +476,7 @@ class Replayer:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_built"] = None
+        state["_tables"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -414,7 +498,7 @@ class Replayer:
         return None if self._built is None else self._built[1]
 
     # ---------------------------------------------------------------- matching
-    def _literal(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    def _literal(self, texts: _Texts) -> dict[str, np.ndarray]:
         """Literal hits of a batch: arrays ``message``, ``entry``, ``start``, ``end`` (original
         character positions)."""
         import numpy as np
@@ -423,7 +507,7 @@ class Replayer:
 
         empty = {k: np.zeros(0, dtype=np.int64) for k in ("message", "entry", "start", "end")}
         automaton = self._automaton()
-        if automaton is None or not texts:
+        if automaton is None or not len(texts):
             return empty
         corpus = _Corpus(texts)
         found = _scan(automaton, corpus, self._key_lengths)
@@ -502,12 +586,14 @@ class Replayer:
             "score": np.concatenate(scores),
         }
 
-    def _allowed(self, languages: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    def _allowed(self, languages: Any) -> tuple[np.ndarray, np.ndarray]:
         """``(code per message, allowed[code, tracker])``; code 0 is an unknown language."""
         import numpy as np
         import pandas as pd
 
-        codes, uniques = pd.factorize(pd.Series(languages, dtype=object), use_na_sentinel=True)
+        if not isinstance(languages, pd.Series):
+            languages = pd.Series(list(languages), dtype=object)
+        codes, uniques = pd.factorize(languages, use_na_sentinel=True)
         allowed = np.ones((len(uniques) + 1, len(self.tracker_ids)), dtype=bool)
         for u, language in enumerate(uniques, start=1):
             for t, declared in enumerate(self.tracker_languages):
@@ -515,16 +601,16 @@ class Replayer:
                     allowed[u, t] = languages_match(language, declared)
         return np.asarray(codes, dtype=np.int64) + 1, allowed
 
-    def _match(self, texts: list[str], languages: Sequence[Any]) -> dict[str, np.ndarray]:
-        """All hits of some texts, unsorted: ``message``, ``tracker``, ``position``, ``value``,
-        ``literal``, ``start``, ``end``, ``score``."""
+    def _match(self, texts: _Texts, languages: Any) -> dict[str, np.ndarray]:
+        """All hits of some texts, unsorted: ``message``, ``tracker``, ``position``, ``value``
+        (index into ``_values``), ``literal``, ``start``, ``end``, ``score``."""
         import numpy as np
 
         n_trackers = len(self.tracker_ids)
         code, allowed = self._allowed(languages)
         parts = []
-        for first, last in _batches(texts, _SCAN_CHARS):
-            batch = texts[first:last]
+        for first, last in _batches(texts.lengths, _SCAN_CHARS):
+            batch = texts.batch(first, last)
             found = self._literal(batch)
             message = found["message"] + first
             tracker = self._literal_tracker[found["entry"]]
@@ -534,15 +620,17 @@ class Replayer:
                     "message": message[keep],
                     "tracker": tracker[keep],
                     "position": self._literal_position[found["entry"]][keep],
-                    "value": self._literal_value[found["entry"]][keep],
+                    "value": found["entry"][keep],
                     "literal": np.ones(int(keep.sum()), dtype=bool),
                     "start": found["start"][keep],
                     "end": found["end"][keep],
                     "score": np.ones(int(keep.sum())),
                 }
             )
+            if self.scorer is None:
+                continue
             pairs = np.unique(found["message"][keep] * n_trackers + tracker[keep])
-            by_meaning = self._meaning(batch, pairs)
+            by_meaning = self._meaning(batch.texts(), pairs)
             message = by_meaning["message"] + first
             tracker = self._meaning_tracker[by_meaning["entry"]]
             keep = allowed[code[message], tracker]
@@ -552,7 +640,7 @@ class Replayer:
                     "message": message[keep],
                     "tracker": tracker[keep],
                     "position": self._meaning_position[by_meaning["entry"]][keep],
-                    "value": self._meaning_value[by_meaning["entry"]][keep],
+                    "value": by_meaning["entry"][keep] + len(self._literal_value),
                     "literal": np.zeros(n, dtype=bool),
                     "start": np.full(n, -1, dtype=np.int64),
                     "end": np.full(n, -1, dtype=np.int64),
@@ -565,7 +653,7 @@ class Replayer:
                     "message": np.zeros(0, np.int64),
                     "tracker": np.zeros(0, np.int64),
                     "position": np.zeros(0, np.int64),
-                    "value": np.zeros(0, dtype=object),
+                    "value": np.zeros(0, dtype=np.int64),
                     "literal": np.zeros(0, dtype=bool),
                     "start": np.zeros(0, np.int64),
                     "end": np.zeros(0, np.int64),
@@ -583,59 +671,63 @@ class Replayer:
             return self._replay_dask(messages)
         return self._replay_frame(_as_messages_frame(messages))
 
+    def _table(self, name: str) -> pd.Series:
+        """The pandas strings hits take their tracker ids, names, phrases and kinds from."""
+        import pandas as pd
+
+        if self._tables is None:
+            self._tables = {
+                "tracker_id": pd.Series(self.tracker_ids, dtype="str"),
+                "tracker_name": pd.Series(self.tracker_names, dtype="str"),
+                "value": pd.Series(self._values, dtype="str"),
+                "match": pd.Series(["meaning", "literal"], dtype="str"),
+            }
+        return self._tables[name]
+
     def _replay_frame(self, messages: pd.DataFrame) -> pd.DataFrame:
         import numpy as np
         import pandas as pd
 
-        texts = messages["text"].fillna("").astype("str").tolist()
-        languages = messages["language"].tolist() if "language" in messages.columns else [None] * len(texts)
+        texts = _Texts.of(messages["text"])
+        languages = messages["language"] if "language" in messages.columns else [None] * len(texts)
         found = self._match(texts, languages)
         offset = np.where(found["literal"], found["start"], -1)
         order = np.lexsort((found["position"], offset, found["tracker"], found["message"]))
         found = {k: v[order] for k, v in found.items()}
         message = found["message"]
         literal = found["literal"]
-        start, end = found["start"], found["end"]
+        joined = texts.joined
+        at = texts.bases[message]
         matched = [
-            texts[m][s:e] if is_literal else ""
-            for m, s, e, is_literal in zip(message.tolist(), start.tolist(), end.tolist(), literal.tolist())
+            joined[b + s : b + e] if s >= 0 else ""
+            for b, s, e in zip(at.tolist(), found["start"].tolist(), found["end"].tolist())
         ]
-        tracker_ids = np.asarray(self.tracker_ids, dtype=object)
-        tracker_names = np.asarray(self.tracker_names, dtype=object)
-        data: dict[str, Any] = {}
-        for column in HIT_COLUMNS:
-            if column in (
-                "conversation_id",
-                "message_id",
-                "text",
-                "speaker_name",
-                "speaker_id",
-                "speaker_email",
-            ):
-                if column in messages.columns:
-                    values = messages[column].take(message).reset_index(drop=True)
-                    data[column] = values if values.dtype == "str" else values.astype("str")
-                else:
-                    data[column] = pd.Series([None] * len(message), dtype="str")
-            elif column == "start_time":
-                if column in messages.columns:
-                    values = messages[column].take(message).reset_index(drop=True)
-                    data[column] = values if values.dtype == TIME_DTYPE else values.astype(TIME_DTYPE)
-                else:
-                    data[column] = pd.Series(pd.NaT, index=pd.RangeIndex(len(message)), dtype=TIME_DTYPE)
-            elif column == "time_offset":
-                if column in messages.columns:
-                    data[column] = messages[column].take(message).reset_index(drop=True).astype("float64")
-                else:
-                    data[column] = pd.Series(np.full(len(message), np.nan))
-        data["tracker_id"] = pd.Series(tracker_ids[found["tracker"]], dtype="str")
-        data["tracker_name"] = pd.Series(tracker_names[found["tracker"]], dtype="str")
-        data["value"] = pd.Series(found["value"], dtype="str")
-        data["match"] = pd.Series(np.where(literal, "literal", "meaning").astype(object), dtype="str")
-        data["offset"] = pd.Series(np.where(literal, start, -1).astype(np.int64))
-        data["matched_text"] = pd.Series(matched, dtype="str")
-        data["score"] = pd.Series(found["score"].astype(np.float64))
-        return pd.DataFrame({c: data[c] for c in HIT_COLUMNS})
+        n = len(message)
+
+        def take(column: str, dtype: str) -> pd.Series:
+            if column not in messages.columns:
+                return pd.Series(np.full(n, None if dtype == "str" else np.nan), dtype=dtype)
+            values = messages[column].take(message).reset_index(drop=True)
+            return values if values.dtype == dtype else values.astype(dtype)
+
+        data: dict[str, Any] = {
+            "conversation_id": take("conversation_id", "str"),
+            "message_id": take("message_id", "str"),
+            "tracker_id": self._table("tracker_id").take(found["tracker"]).reset_index(drop=True),
+            "tracker_name": self._table("tracker_name").take(found["tracker"]).reset_index(drop=True),
+            "value": self._table("value").take(found["value"]).reset_index(drop=True),
+            "match": self._table("match").take(literal.astype(np.int64)).reset_index(drop=True),
+            "offset": pd.Series(np.where(literal, found["start"], -1).astype(np.int64)),
+            "matched_text": pd.Series(matched, dtype="str"),
+            "score": pd.Series(found["score"].astype(np.float64)),
+            "text": take("text", "str"),
+            "speaker_name": take("speaker_name", "str"),
+            "speaker_id": take("speaker_id", "str"),
+            "speaker_email": take("speaker_email", "str"),
+            "start_time": take("start_time", TIME_DTYPE),
+            "time_offset": take("time_offset", "float64"),
+        }
+        return pd.DataFrame(data, columns=list(HIT_COLUMNS))
 
     def _replay_dask(self, messages: Any) -> Any:
         missing = [c for c in ("conversation_id", "message_id", "text") if c not in messages.columns]
@@ -664,7 +756,7 @@ class Replayer:
             raise InvalidParameterError(
                 f"language must be a language code or None; got {language!r}", parameter="language"
             )
-        found = self._match([text], [language])
+        found = self._match(_Texts.of([text]), [language])
         offset = np.where(found["literal"], found["start"], -1)
         order = np.lexsort((found["position"], offset, found["tracker"], -found["score"]))
         found = {k: v[order] for k, v in found.items()}
@@ -677,7 +769,7 @@ class Replayer:
                 "tracker_name": pd.Series(
                     np.asarray(self.tracker_names, dtype=object)[found["tracker"]], dtype="str"
                 ),
-                "value": pd.Series(found["value"], dtype="str"),
+                "value": pd.Series(self._values[found["value"]], dtype="str"),
                 "match": pd.Series(np.where(literal, "literal", "meaning").astype(object), dtype="str"),
                 "offset": pd.Series(np.where(literal, found["start"], -1).astype(np.int64)),
                 "matched_text": pd.Series(
@@ -693,16 +785,16 @@ class Replayer:
         return out.loc[:, list(TRIGGER_COLUMNS)]
 
 
-def _batches(texts: Sequence[str], budget: int) -> list[tuple[int, int]]:
+def _batches(lengths: np.ndarray, budget: int) -> list[tuple[int, int]]:
     """``(first, last)`` message ranges of about ``budget`` characters each (a longer message
     is a batch of its own)."""
     import numpy as np
 
-    if not texts:
+    if not len(lengths):
         return []
-    total = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    total = np.cumsum(lengths + 1)
     cuts = np.searchsorted(total, np.arange(budget, int(total[-1]), budget), side="right")
-    edges = np.unique(np.concatenate([[0], cuts, [len(texts)]]))
+    edges = np.unique(np.concatenate([[0], cuts, [len(lengths)]]))
     return [(int(a), int(b)) for a, b in itertools.pairwise(edges.tolist())]
 
 
