@@ -112,7 +112,8 @@ def literal_figures(trackers: pd.DataFrame, messages: pd.DataFrame) -> None:
     texts = messages["text"].tolist()
     n_phrases = sum(len(v) for v in trackers["vocabulary"])
     print(
-        f"\n1. Literal replay: {len(trackers)} CLINC trackers, {n_phrases:,} phrases, {len(texts):,} AMI utterances"
+        f"\n1. Literal replay: {len(trackers)} CLINC trackers, {n_phrases:,} phrases, "
+        f"{len(texts):,} AMI utterances"
     )
     labels = ("plain pyahocorasick scan", "replay (ahocorasick-rs)", "replay (pyahocorasick)")
     engines = {"replay (ahocorasick-rs)": "ahocorasick-rs", "replay (pyahocorasick)": "pyahocorasick"}
@@ -191,7 +192,8 @@ def memory_figures() -> None:
 def meaning_figures(messages: pd.DataFrame) -> None:
     trackers = trackerkit.load_trackers("sample")
     print(
-        f"\n3. Replay by meaning: the sample account ({len(trackers)} trackers) over {len(messages):,} AMI utterances"
+        f"\n3. Replay by meaning: the sample account ({len(trackers)} trackers) over "
+        f"{len(messages):,} AMI utterances"
     )
     runs = []
     for _ in range(3):
@@ -306,7 +308,8 @@ def main() -> None:
             single_child(*args.child[1:])
         return
     print(
-        f"trackerkit {trackerkit.__version__}, Python {platform.python_version()}, pandas {pd.__version__}, {os.cpu_count()} cores"
+        f"trackerkit {trackerkit.__version__}, Python {platform.python_version()}, pandas {pd.__version__}, "
+        f"{os.cpu_count()} cores"
     )
     trackers, messages = clinc(), ami_messages()
     literal_figures(trackers, messages)
