@@ -74,6 +74,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from trackerkit._text import fold_with_offsets, is_identity_fold, is_word_char
@@ -111,7 +112,10 @@ _SCAN_CHARS = 1 << 24
 _LOOSE = frozenset((9, 10, 11, 12, 13, 28, 29, 30, 31))
 
 
+@lru_cache(maxsize=1)
 def _ascii_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Which ASCII characters are word characters, and which characters make a message need
+    folding with a map (whitespace other than " ", anything non-ASCII: index 128)."""
     import numpy as np
 
     word = np.array([is_word_char(chr(c)) for c in range(128)], dtype=bool)
@@ -125,7 +129,7 @@ def _word_mask(codes: np.ndarray) -> np.ndarray:
     """Which code points are word characters (:func:`trackerkit._text.is_word_char`)."""
     import numpy as np
 
-    ascii_word, _ = _ascii_tables_cached()
+    ascii_word, _ = _ascii_tables()
     out = np.zeros(len(codes), dtype=bool)
     small = codes < 128
     out[small] = ascii_word[codes[small]]
@@ -135,15 +139,6 @@ def _word_mask(codes: np.ndarray) -> np.ndarray:
             inverse
         ]
     return out
-
-
-_TABLES: list[Any] = []
-
-
-def _ascii_tables_cached() -> tuple[np.ndarray, np.ndarray]:
-    if not _TABLES:
-        _TABLES.append(_ascii_tables())
-    return _TABLES[0]
 
 
 def _codes(text: str) -> np.ndarray:
@@ -242,7 +237,7 @@ class _Corpus:
             special = codes < 32
         else:
             codes = _codes(joined)
-            _, special_table = _ascii_tables_cached()
+            _, special_table = _ascii_tables()
             special = special_table[np.minimum(codes, 128)]
         special[raw_bases[1:] - 1] = False  # the separators
         positions = np.flatnonzero(special)
