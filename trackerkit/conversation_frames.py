@@ -129,6 +129,13 @@ def _warn(problem: str, rows: Sequence[int], ids: Mapping[str, Sequence[Any]], a
 # --------------------------------------------------------------------------- column checks
 
 
+def _arrow_strings(values: pd.Series) -> bool:
+    """True for pyarrow-backed pandas strings: valid Unicode, no Python object per value."""
+    import pandas as pd
+
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
 def _strings(objects: Any, index: Any, field: str, ids: Mapping[str, Sequence[Any]] | None) -> pd.Series:
     """A pandas string column of Python strings (or None), refusing lone surrogates by name."""
     import pandas as pd
@@ -164,6 +171,15 @@ def _id_column(values: pd.Series, field: str) -> pd.Series:
             row,
             field,
         )
+    if _arrow_strings(values):  # strings already: only missing ones to find
+        missing = values.isna().to_numpy()
+        if missing.any():
+            raise _fail("the id is missing", int(missing.argmax()), field)
+        out = values.astype("str").str.strip()
+        empty = out.eq("").to_numpy()
+        if empty.any():
+            raise _fail("the id is an empty string", int(empty.argmax()), field)
+        return out
     objects = values.astype(object)
     is_str = np.fromiter((type(v) is str for v in objects), dtype=bool, count=len(objects))
     is_int = np.fromiter((type(v) is int for v in objects), dtype=bool, count=len(objects))
@@ -189,6 +205,9 @@ def _string_column(values: pd.Series, field: str, ids: Mapping[str, Sequence[Any
 
     if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("int64").astype("str")
+    if _arrow_strings(values):
+        out = values.astype("str").str.strip()
+        return out.mask(out.eq(""))
     objects = values.astype(object)
     missing = objects.isna().to_numpy()
     is_str = np.fromiter((type(v) is str for v in objects), dtype=bool, count=len(objects))
@@ -205,6 +224,9 @@ def _text_column(values: pd.Series, ids: Mapping[str, Sequence[Any]]) -> tuple[p
     """The texts (missing ones as ``""``) and the rows whose text was missing or empty."""
     import numpy as np
 
+    if _arrow_strings(values):  # strings already (no lone surrogate can be there)
+        out = values.astype("str").fillna("")
+        return out, [int(r) for r in out.str.strip().eq("").to_numpy().nonzero()[0]]
     objects = values.astype(object)
     missing = objects.isna().to_numpy()
     bad = ~(np.fromiter((type(v) is str for v in objects), dtype=bool, count=len(objects)) | missing)
