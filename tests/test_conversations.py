@@ -462,11 +462,12 @@ def test_long_and_right_to_left_texts_are_kept_whole_and_listed():
     ]
 
 
-def test_a_lone_surrogate_in_a_frame_is_refused():
+@pytest.mark.parametrize("dtype", [object, "string[python]"])
+def test_a_lone_surrogate_in_a_frame_is_refused(dtype):
     source = pd.DataFrame(
-        {"conversation_id": ["c"], "message_id": ["1"], "text": ["bad \udc80"]}, dtype=object
+        {"conversation_id": ["c"], "message_id": ["1"], "text": ["bad \udc80"]}, dtype=dtype
     )
-    with pytest.raises(TrackerDataError, match="lone surrogate"):
+    with pytest.raises(TrackerDataError, match=r"record 0 .*field 'text': contains a lone surrogate"):
         messages_frame(source)
 
 
