@@ -19,9 +19,10 @@ as vocabularies, ``benchmarks/_clinc.py``) and the 137 AMI meetings of
 4. agreement of the replay with the stored Symbl-shaped results of the sample conversations;
 5. the Dask path: 20 copies of the AMI utterances (1.47M messages) in 20 Parquet files,
    replayed (CLINC literal, and the sample account by meaning) on a 2-worker
-   ``distributed.LocalCluster`` (one thread per worker, worker processes), hits written to
-   Parquet by the workers; time and peak RSS per worker, against the same replay in one
-   process (pandas ``read_parquet`` then ``replay``, in a fresh subprocess).
+   ``distributed.LocalCluster`` (one thread per worker, worker processes, configured as the
+   README recommends), hits written to Parquet by the workers; wall time, CPU time and peak RSS
+   per worker, against the same work in one process (pandas ``read_parquet``, ``replay``,
+   ``to_parquet``, in a fresh subprocess).
 """
 
 from __future__ import annotations
@@ -274,6 +275,7 @@ def worker_usage() -> tuple[int, float]:
 
 
 def dask_figures(messages: pd.DataFrame) -> None:
+    import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
@@ -302,7 +304,14 @@ def dask_figures(messages: pd.DataFrame) -> None:
             single = json.loads(out.strip().splitlines()[-1])
             trackers = clinc() if which == "clinc" else trackerkit.load_trackers("sample")
             start = time.perf_counter()
+            # the README's recipe: glibc tunes malloc itself (distributed's MALLOC_TRIM_THRESHOLD_
+            # makes every large temporary array fault in fresh pages), no statistical profiler
+            settings = {
+                "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                "distributed.worker.profile.enabled": False,
+            }
             with (
+                dask.config.set(settings),
                 LocalCluster(
                     n_workers=2,
                     threads_per_worker=1,
@@ -345,6 +354,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--no-dask", action="store_true", help="skip the 20x AMI runs")
+    parser.add_argument("--dask-only", action="store_true", help="only the 20x AMI runs")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -358,10 +368,11 @@ def main() -> None:
         f"{os.cpu_count()} cores"
     )
     trackers, messages = clinc(), ami_messages()
-    literal_figures(trackers, messages)
-    memory_figures()
-    meaning_figures(messages)
-    agreement_figures()
+    if not args.dask_only:
+        literal_figures(trackers, messages)
+        memory_figures()
+        meaning_figures(messages)
+        agreement_figures()
     if not args.no_dask:
         dask_figures(messages)
 

@@ -44,8 +44,12 @@ conversation, in conversation and message order), then trackers in account order
 is then a Dask DataFrame of hits computed by the same function on each partition (each
 partition's index starts at 0)::
 
+    import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster  # or your cluster's scheduler address
+    # large temporary arrays: let glibc tune malloc, and no statistical profiler on the workers
+    dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                     "distributed.worker.profile.enabled": False})
     client = Client(LocalCluster(n_workers=2, threads_per_worker=1))
     messages = dd.read_parquet("transcripts/")    # columns as in the messages frame
     hits = trackerkit.replay(trackers, messages, by_meaning=False)
