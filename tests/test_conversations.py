@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import json
 import math
+import os
 import warnings
 from importlib import resources
 
@@ -598,15 +599,25 @@ def test_missing_and_non_utf8_files(tmp_path):
 def test_files_beyond_the_size_cap_are_refused_before_reading(tmp_path):
     path = tmp_path / "big.jsonl"
     path.write_text(json.dumps(symbl_message(0)) + "\n", encoding="utf-8")
-    with pytest.raises(TrackerDataError, match=r"big\.jsonl: the file is \d+ bytes, more than max_bytes=100"):
+    with pytest.raises(
+        TrackerDataError, match=r"big\.jsonl: the file is \d+ bytes or more, above max_bytes=100"
+    ):
         read_conversations(path, max_bytes=100)
     bomb = tmp_path / "bomb.json.gz"
     bomb.write_bytes(gzip.compress(b'{"messages": [' + b" " * 5000 + b"]}"))
-    with pytest.raises(TrackerDataError, match="decompresses to more than max_bytes=1,000"):
+    with pytest.raises(TrackerDataError, match="decompresses to 1,001 bytes or more, above max_bytes=1,000"):
         read_conversations(bomb, max_bytes=1000)
     with pytest.raises(InvalidParameterError, match="max_bytes"):
-        read_conversations(path, max_bytes=0)
-    assert len(read_conversations(path)) == 1
+        read_conversations(path, max_bytes=-1)
+    assert len(read_conversations(path)) == len(read_conversations(path, max_bytes=None)) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "calls.json"
+    os.mkfifo(fifo)
+    with pytest.raises(TrackerDataError, match="not a regular file"):
+        load_conversations(fifo)
 
 
 def test_tracker_results_files(tmp_path):

@@ -18,8 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import trackerkit
-from trackerkit._text import find_phrase, fold, fold_with_offsets
-from trackerkit.analysis import _replay
+from trackerkit._folding import find_phrase, fold, fold_with_offsets
 from trackerkit.analysis._replay import Replayer, compare_hits, languages_match, replay, would_trigger
 from trackerkit.analysis._scoring import Scorer, TfidfScorer, char_wb_transform
 from trackerkit.constants import DEFAULT_MEANING_THRESHOLD, HIT_COLUMNS, TRIGGER_COLUMNS
@@ -185,21 +184,6 @@ def test_folding_agrees_with_normalize_phrase_and_maps_back(text):
     if folded.starts is not None:
         assert folded.starts == sorted(folded.starts) and folded.ends == sorted(folded.ends)
         assert all(0 <= s < e <= len(text) for s, e in zip(folded.starts, folded.ends))
-
-
-def test_both_automaton_libraries_give_the_same_hits(monkeypatch):
-    trackers, messages = sample()
-    odd = messages_frame(
-        [Message("x", str(k), t) for k, t in enumerate(["Open the ﬁle", "ＰＲＩＣＥ？ The price!"])]
-    )
-    expected = [
-        replay(trackers, messages, by_meaning=False),
-        literal([one(["file", "the price"])], *odd["text"]),
-    ]
-    monkeypatch.setattr(_replay, "ENGINE", "pyahocorasick")
-    got = [replay(trackers, messages, by_meaning=False), literal([one(["file", "the price"])], *odd["text"])]
-    for a, b in zip(expected, got):
-        pd.testing.assert_frame_equal(a, b)
 
 
 # --------------------------------------------------------------------------- languages

@@ -49,14 +49,14 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from trackerkit._text import find_phrase
+from trackerkit._folding import find_phrase
 from trackerkit.constants import HIT_COLUMNS, MESSAGE_COLUMNS
 from trackerkit.conversation import ConversationDataWarning, Hit, Message, parse_timestamp
 from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import normalize_phrase
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
 __all__ = [
     "HIT_COLUMNS",
@@ -131,14 +131,14 @@ def _warn(problem: str, rows: Sequence[int], ids: Mapping[str, Sequence[Any]], a
 
 def _arrow_strings(values: pd.Series) -> bool:
     """True for pyarrow-backed pandas strings: valid Unicode, no Python object per value."""
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
 
 
 def _strings(objects: Any, index: Any, field: str, ids: Mapping[str, Sequence[Any]] | None) -> pd.Series:
     """A pandas string column of Python strings (or None), refusing lone surrogates by name."""
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     try:
         return pd.Series(objects, index=index, dtype="str")
@@ -158,8 +158,8 @@ def _strings(objects: Any, index: Any, field: str, ids: Mapping[str, Sequence[An
 
 
 def _id_column(values: pd.Series, field: str) -> pd.Series:
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("int64").astype("str")
@@ -200,8 +200,8 @@ def _id_column(values: pd.Series, field: str) -> pd.Series:
 
 
 def _string_column(values: pd.Series, field: str, ids: Mapping[str, Sequence[Any]]) -> pd.Series:
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("int64").astype("str")
@@ -222,7 +222,7 @@ def _string_column(values: pd.Series, field: str, ids: Mapping[str, Sequence[Any
 
 def _text_column(values: pd.Series, ids: Mapping[str, Sequence[Any]]) -> tuple[pd.Series, list[int]]:
     """The texts (missing ones as ``""``) and the rows whose text was missing or empty."""
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     if _arrow_strings(values):  # strings already (no lone surrogate can be there)
         out = values.astype("str").fillna("")
@@ -240,8 +240,8 @@ def _text_column(values: pd.Series, ids: Mapping[str, Sequence[Any]]) -> tuple[p
 
 
 def _number_column(values: pd.Series, field: str, ids: Mapping[str, Sequence[Any]]) -> pd.Series:
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     if pd.api.types.is_bool_dtype(values.dtype):
         raise _fail("must be a number of seconds, got booleans", 0, field, ids)
@@ -265,8 +265,8 @@ def _number_column(values: pd.Series, field: str, ids: Mapping[str, Sequence[Any
 def _time_column(values: pd.Series, field: str, ids: Mapping[str, Sequence[Any]]) -> tuple[pd.Series, Any]:
     """The times as UTC, and ``(aware_rows, naive_rows)`` (numpy bool arrays) for the caller's
     check across both time columns."""
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     n = len(values)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -354,7 +354,7 @@ def messages_frame(
     :data:`MESSAGE_COLUMNS` are optional and other columns are ignored. Rows keep their order.
     See the module docs for what happens to bad input.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     if isinstance(messages, pd.DataFrame):
         source = _renamed(messages, columns)
@@ -382,8 +382,8 @@ def messages_frame(
 
 
 def _build(raw: dict[str, pd.Series], n: int) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     out: dict[str, pd.Series] = {}
     for column in _ID_COLUMNS:
@@ -474,8 +474,8 @@ def message_problems(messages: pd.DataFrame) -> pd.DataFrame:
           message_id             problem
         0          2  right-to-left text
     """
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     missing = [c for c in ("conversation_id", "message_id", "text") if c not in messages.columns]
     if missing:
@@ -546,8 +546,8 @@ def hits_frame(hits: Iterable[Hit]) -> pd.DataFrame:
     A literal hit without ``matched_text`` (Symbl does not send it) gets the occurrence of its
     phrase at its offset when the message text is known, else ``""``.
     """
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     rows = []
     for index, hit in enumerate(hits):

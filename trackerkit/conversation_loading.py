@@ -34,7 +34,7 @@ from trackerkit.transcripts import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
 __all__ = ["load_conversations", "load_tracker_results"]
 
@@ -62,7 +62,7 @@ def load_conversations(source: Any = "sample", *, columns: Mapping[str, str] | N
         >>> frame["message_id"].tolist()
         ['1']
     """
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     if isinstance(source, pd.DataFrame):
         return messages_frame(source, columns=columns)
@@ -106,7 +106,7 @@ def load_tracker_results(
     :class:`~trackerkit.conversation.Hit`, or a hits frame. ``messages`` (anything
     :func:`load_conversations` takes) fills in each hit's text, speaker and time.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     if isinstance(source, pd.DataFrame):
         missing = [c for c in HIT_COLUMNS if c not in source.columns]
@@ -135,7 +135,7 @@ def load_tracker_results(
 
 def _message_records(messages: Any) -> list[Message]:
     """Message records of anything :func:`load_conversations` takes (the sample without a frame)."""
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     if isinstance(messages, str) and messages == "sample":
         return sample_conversation_messages()

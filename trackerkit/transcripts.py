@@ -12,10 +12,12 @@
   (``pip install "trackerkit[parquet]"``).
 
 JSON, JSON lines and CSV may be gzip-compressed (``.gz``). They are read whole, so a file larger
-than ``max_bytes`` (:data:`trackerkit.constants.MAX_TRANSCRIPT_BYTES`, 256 MiB; the decompressed
-size for ``.gz``) is refused with a clear error: raise ``max_bytes=``, or keep big data in Parquet
-and replay it with Dask. A conversation id missing from a one-conversation file (an async-text
-payload, an export without ``conversationId``) is the file's name without its suffixes.
+than ``max_bytes`` (:data:`trackerkit.constants.MAX_TRANSCRIPT_BYTES`, 256 MiB, like the cap of
+``load_trackers``; the decompressed size for ``.gz``; ``None``: no limit) is refused before it is
+read, with a clear error: raise ``max_bytes=``, or keep big data in Parquet and replay it with
+Dask. A FIFO or a device is refused too (it would block or never end). A conversation id
+missing from a one-conversation file (an async-text payload, an export without
+``conversationId``) is the file's name without its suffixes.
 
 Every error is a :class:`trackerkit.TrackerDataError` that names the file, the record (or line)
 and the field.
@@ -40,6 +42,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trackerkit._validation import check_choice, check_count
 from trackerkit.constants import MAX_TRANSCRIPT_BYTES
 from trackerkit.conversation import (
     Hit,
@@ -55,7 +58,7 @@ from trackerkit.conversation_frames import messages_frame
 from trackerkit.errors import InvalidParameterError, TrackerDataError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
 __all__ = [
     "FORMATS",
@@ -85,12 +88,7 @@ def _format_of(path: Path, format: str | None) -> tuple[str, bool]:
     if gzipped:
         suffixes = suffixes[:-1]
     if format is not None:
-        if format not in set(FORMATS.values()):
-            raise InvalidParameterError(
-                f"format must be one of {', '.join(sorted(set(FORMATS.values())))} or None; got {format!r}",
-                parameter="format",
-            )
-        return format, gzipped
+        return check_choice("format", format, sorted(set(FORMATS.values()))), gzipped
     if path.is_dir():
         return "parquet", False
     if suffixes and suffixes[-1] in FORMATS:
@@ -109,29 +107,36 @@ def _stem(path: Path) -> str:
     return name or path.name
 
 
-def _read_text(path: Path, gzipped: bool, max_bytes: int) -> str:
+def _too_large(path: Path, size: int, max_bytes: int, what: str = "the file is") -> TrackerDataError:
+    return TrackerDataError(
+        f"{path}: {what} {size:,} bytes or more, above max_bytes={max_bytes:,}; pass a larger max_bytes= "
+        "(None: no limit) if this machine has the memory, or keep big data in Parquet and replay it with Dask"
+    )
+
+
+def _read_text(path: Path, gzipped: bool, max_bytes: int | None) -> str:
     """The file's text, refusing more than ``max_bytes`` (decompressed) without reading it all."""
     if not path.is_file():
+        if path.exists():
+            raise TrackerDataError(f"{str(path)!r}: not a regular file (a FIFO, a device or a directory?)")
         raise TrackerDataError(f"{str(path)!r}: no such file")
-    size = path.stat().st_size
-    if not gzipped and size > max_bytes:
-        raise TrackerDataError(
-            f"{path}: the file is {size:,} bytes, more than max_bytes={max_bytes:,}; pass a larger "
-            "max_bytes= if this machine has the memory, or convert it to Parquet and replay it with Dask"
-        )
+    limit = -1 if max_bytes is None else max_bytes + 1
     if gzipped:
         try:
             with gzip.open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
+                data = handle.read(limit)
         except (OSError, EOFError) as exc:
             raise TrackerDataError(f"{path}: not a readable gzip file ({exc})") from None
-        if len(data) > max_bytes:
-            raise TrackerDataError(
-                f"{path}: decompresses to more than max_bytes={max_bytes:,} bytes; pass a larger max_bytes= "
-                "if this machine has the memory"
-            )
+        if max_bytes is not None and len(data) > max_bytes:
+            raise _too_large(path, len(data), max_bytes, "decompresses to")
     else:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if max_bytes is not None and size > max_bytes:
+                raise _too_large(path, size, max_bytes)
+            data = handle.read(limit)
+        if max_bytes is not None and len(data) > max_bytes:  # it grew while being read
+            raise _too_large(path, len(data), max_bytes)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -149,12 +154,8 @@ def _json(text: str, path: Path, where: str = "") -> Any:
         ) from None
 
 
-def _check_max_bytes(max_bytes: Any) -> int:
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
-        raise InvalidParameterError(
-            f"max_bytes must be an integer >= 1; got {max_bytes!r}", parameter="max_bytes"
-        )
-    return max_bytes
+def _check_max_bytes(max_bytes: Any) -> int | None:
+    return check_count("max_bytes", max_bytes, minimum=0, allow_none=True)
 
 
 def read_conversations(
@@ -163,7 +164,7 @@ def read_conversations(
     format: str | None = None,
     columns: Mapping[str, str] | None = None,
     conversation_id: str | None = None,
-    max_bytes: int = MAX_TRANSCRIPT_BYTES,
+    max_bytes: int | None = MAX_TRANSCRIPT_BYTES,
 ) -> pd.DataFrame:
     """The messages frame of a transcript file (see the module docs for the formats).
 
@@ -171,7 +172,7 @@ def read_conversations(
     ``conversation_id`` is the id of a one-conversation file whose messages do not say it
     (default: the file name without its suffixes).
     """
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     path = Path(path)
     max_bytes = _check_max_bytes(max_bytes)
@@ -212,10 +213,10 @@ def _with_path(exc: TrackerDataError, path: Path) -> TrackerDataError:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     try:
-        import pyarrow  # noqa: F401  (pandas reads Parquet through it)
+        import pyarrow  # noqa: F401  # lazy: heavy (optional: pandas reads Parquet through it)
     except ImportError:
         raise ImportError('reading Parquet needs pyarrow: pip install "trackerkit[parquet]"') from None
     try:
@@ -227,7 +228,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 def _read_json_lines(
     text: str, path: Path, columns: Mapping[str, str] | None, default_id: str
 ) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     records: list[tuple[int, Any]] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -251,7 +252,7 @@ def read_tracker_results(
     path: str | os.PathLike[str],
     *,
     conversation_id: str | None = None,
-    max_bytes: int = MAX_TRANSCRIPT_BYTES,
+    max_bytes: int | None = MAX_TRANSCRIPT_BYTES,
 ) -> list[Hit]:
     """The hits of a tracker-results file: JSON (``{conversation_id: [...]}``, one
     conversation's ``trackers-detected`` array, a ``tracker_response`` event or a list of them;

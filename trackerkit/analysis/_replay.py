@@ -77,15 +77,18 @@ import hashlib
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from trackerkit._text import fold_with_offsets, is_identity_fold, is_word_char
+import ahocorasick_rs
+
+from trackerkit._folding import fold_with_offsets, is_identity_fold, is_word_char
 from trackerkit._validation import check_bool, check_fraction
 from trackerkit.analysis._common import prepare
 from trackerkit.analysis._results import HitComparison
 from trackerkit.analysis._scoring import Scorer, TfidfScorer
+from trackerkit.analysis._vectorize import ragged_arange
 from trackerkit.constants import (
     COMPARISON_COLUMNS,
     DEFAULT_MEANING_THRESHOLD,
@@ -101,8 +104,8 @@ from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import normalize_phrase
 
 if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     from trackerkit._typing import TrackersLike
 
@@ -120,7 +123,7 @@ _LOOSE = frozenset((9, 10, 11, 12, 13, 28, 29, 30, 31))
 def _ascii_tables() -> tuple[np.ndarray, np.ndarray]:
     """Which ASCII characters are word characters, and which characters make a message need
     folding with a map (whitespace other than " ", anything non-ASCII: index 128)."""
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     word = np.array([is_word_char(chr(c)) for c in range(128)], dtype=bool)
     special = np.zeros(129, dtype=bool)  # index 128: any non-ASCII character
@@ -130,8 +133,8 @@ def _ascii_tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _word_mask(codes: np.ndarray) -> np.ndarray:
-    """Which code points are word characters (:func:`trackerkit._text.is_word_char`)."""
-    import numpy as np
+    """Which code points are word characters (:func:`trackerkit._folding.is_word_char`)."""
+    import numpy as np  # lazy: heavy
 
     ascii_word, _ = _ascii_tables()
     out = np.zeros(len(codes), dtype=bool)
@@ -146,7 +149,7 @@ def _word_mask(codes: np.ndarray) -> np.ndarray:
 
 
 def _codes(text: str) -> np.ndarray:
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
@@ -156,7 +159,7 @@ class _Texts:
     as one string (no Python object per message), sliced only where a message is needed."""
 
     def __init__(self, joined: str, lengths: np.ndarray) -> None:
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         self.joined = joined
         self.lengths = lengths
@@ -167,8 +170,8 @@ class _Texts:
     @classmethod
     def of(cls, texts: Any) -> _Texts:
         """From a list of strings or a pandas string Series (missing texts are empty)."""
-        import numpy as np
-        import pandas as pd
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
 
         if isinstance(texts, pd.Series):
             arrow = _arrow_strings(texts)
@@ -198,11 +201,11 @@ class _Texts:
 def _arrow_strings(texts: pd.Series) -> _Texts | None:
     """The texts of a pyarrow-backed string Series joined by pyarrow (no Python string per
     message), or None for other storage."""
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
+        import pyarrow as pa  # lazy: heavy (optional)
+        import pyarrow.compute as pc  # lazy: heavy (optional)
     except ImportError:  # pragma: no cover - pandas strings are then Python objects
         return None
     if getattr(texts.dtype, "storage", None) != "pyarrow":
@@ -229,7 +232,7 @@ class _Corpus:
     """
 
     def __init__(self, texts: _Texts) -> None:
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         n = len(texts)
         lengths = texts.lengths
@@ -285,29 +288,37 @@ class _Corpus:
 
 # --------------------------------------------------------------------------- the automaton
 
-#: The Aho-Corasick library the literal pass uses: ``"ahocorasick-rs"`` (the default, chosen by
-#: ``benchmarks/bench_replay.py``, which measures both) or ``"pyahocorasick"``.
+
+def _build(keys: Sequence[str]) -> Any:
+    encoded = "\n".join(keys).encode("utf-8", "surrogatepass").split(b"\n")  # keys hold no newline
+    return ahocorasick_rs.BytesAhoCorasick(
+        encoded, implementation=ahocorasick_rs.Implementation.ContiguousNFA
+    )
+
+
+def _scan(automaton: Any, corpus: _Corpus, key_lengths: np.ndarray) -> np.ndarray:
+    """Every occurrence of every key in the corpus, overlapping ones included: rows ``(key,
+    start, end)`` in characters."""
+    import numpy as np  # lazy: heavy
+
+    found = automaton.find_matches_as_indexes(corpus.data, overlapping=True)
+    out = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
+    out = out.reshape(-1, 3)
+    if len(out) and not corpus.ascii:  # byte offsets -> character offsets
+        lead = (np.frombuffer(corpus.data, dtype=np.uint8) & 0xC0) != 0x80
+        char_of_byte = np.cumsum(lead) - 1
+        out[:, 1] = char_of_byte[out[:, 1]]
+        out[:, 2] = char_of_byte[out[:, 2] - 1] + 1
+    return out
+
+
+#: Aho-Corasick libraries the literal pass can use: name -> ``(build(keys), scan(automaton,
+#: corpus, key_lengths))``. ahocorasick-rs, the default, was chosen by
+#: ``benchmarks/bench_replay.py``, which registers pyahocorasick here to measure both.
+ENGINES: dict[str, tuple[Callable[..., Any], Callable[..., np.ndarray]]] = {"ahocorasick-rs": (_build, _scan)}
 ENGINE = "ahocorasick-rs"
 _AUTOMATA: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _AUTOMATA_LOCK = threading.Lock()
-
-
-def _build(keys: Sequence[str], engine: str) -> Any:
-    if engine == "pyahocorasick":
-        import ahocorasick
-
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for index, key in enumerate(keys):
-            automaton.add_word(key, index)
-        automaton.make_automaton()
-        return automaton
-    import ahocorasick_rs
-
-    encoded = "\n".join(keys).encode("utf-8", "surrogatepass").split(b"\n")  # keys hold no newline
-    return ahocorasick_rs.BytesAhoCorasick(
-        encoded,
-        implementation=ahocorasick_rs.Implementation.ContiguousNFA,
-    )
 
 
 def _automaton(keys: Sequence[str], digest: str, engine: str) -> Any:
@@ -318,34 +329,12 @@ def _automaton(keys: Sequence[str], digest: str, engine: str) -> Any:
         if found is not None:
             _AUTOMATA.move_to_end((engine, digest))
             return found
-    built = _build(keys, engine)
+    built = ENGINES[engine][0](keys)
     with _AUTOMATA_LOCK:
         _AUTOMATA[(engine, digest)] = built
         while len(_AUTOMATA) > 4:
             _AUTOMATA.popitem(last=False)
     return built
-
-
-def _scan(automaton: Any, corpus: _Corpus, key_lengths: np.ndarray) -> np.ndarray:
-    """Every occurrence of every key in the corpus, overlapping ones included: rows ``(key,
-    start, end)`` in characters."""
-    import numpy as np
-
-    if not hasattr(automaton, "find_matches_as_indexes"):  # pyahocorasick: (last index, key)
-        found = list(automaton.iter(corpus.text))
-        flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=2 * len(found))
-        last, key = flat[0::2], flat[1::2]
-        return np.column_stack([key, last + 1 - key_lengths[key], last + 1])
-    found = automaton.find_matches_as_indexes(corpus.data, overlapping=True)
-    out = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(
-        -1, 3
-    )
-    if len(out) and not corpus.ascii:  # byte offsets -> character offsets
-        lead = (np.frombuffer(corpus.data, dtype=np.uint8) & 0xC0) != 0x80
-        char_of_byte = np.cumsum(lead) - 1
-        out[:, 1] = char_of_byte[out[:, 1]]
-        out[:, 2] = char_of_byte[out[:, 2] - 1] + 1
-    return out
 
 
 # --------------------------------------------------------------------------- languages
@@ -403,8 +392,8 @@ class Replayer:
         threshold: float = DEFAULT_MEANING_THRESHOLD,
         scorer: Scorer | None = None,
     ) -> None:
-        import numpy as np
-        import pandas as pd
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
 
         self.by_meaning = check_bool("by_meaning", by_meaning)
         self.threshold = check_fraction("threshold", threshold)
@@ -500,16 +489,14 @@ class Replayer:
     def _literal(self, texts: _Texts) -> dict[str, np.ndarray]:
         """Literal hits of a batch: arrays ``message``, ``entry``, ``start``, ``end`` (original
         character positions)."""
-        import numpy as np
-
-        from trackerkit.analysis._vectorize import ragged_arange
+        import numpy as np  # lazy: heavy
 
         empty = {k: np.zeros(0, dtype=np.int64) for k in ("message", "entry", "start", "end")}
         automaton = self._automaton()
         if automaton is None or not len(texts):
             return empty
         corpus = _Corpus(texts)
-        found = _scan(automaton, corpus, self._key_lengths)
+        found = ENGINES[self._built[0]][1](automaton, corpus, self._key_lengths)
         if len(found) == 0:
             return empty
         key, start, end = found[:, 0], found[:, 1], found[:, 2]
@@ -543,7 +530,7 @@ class Replayer:
     def _meaning(self, texts: Sequence[str], literal_pairs: np.ndarray) -> dict[str, np.ndarray]:
         """Matches by meaning of a batch: arrays ``message``, ``entry``, ``score``; none where the
         tracker matched literally (``literal_pairs``: ``message * n_trackers + tracker``)."""
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         empty = {"message": np.zeros(0, np.int64), "entry": np.zeros(0, np.int64), "score": np.zeros(0)}
         n_entries = len(self._meaning_tracker)
@@ -587,8 +574,8 @@ class Replayer:
 
     def _allowed(self, languages: Any) -> tuple[np.ndarray, np.ndarray]:
         """``(code per message, allowed[code, tracker])``; code 0 is an unknown language."""
-        import numpy as np
-        import pandas as pd
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
 
         if not isinstance(languages, pd.Series):
             languages = pd.Series(list(languages), dtype=object)
@@ -603,7 +590,7 @@ class Replayer:
     def _match(self, texts: _Texts, languages: Any) -> dict[str, np.ndarray]:
         """All hits of some texts, unsorted: ``message``, ``tracker``, ``position``, ``value``
         (index into ``_values``), ``literal``, ``start``, ``end``, ``score``."""
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         n_trackers = len(self.tracker_ids)
         code, allowed = self._allowed(languages)
@@ -672,7 +659,7 @@ class Replayer:
 
     def _table(self, name: str) -> pd.Series:
         """The pandas strings hits take their tracker ids, names, phrases and kinds from."""
-        import pandas as pd
+        import pandas as pd  # lazy: heavy
 
         if self._tables is None:
             self._tables = {
@@ -684,8 +671,8 @@ class Replayer:
         return self._tables[name]
 
     def _replay_frame(self, messages: pd.DataFrame) -> pd.DataFrame:
-        import numpy as np
-        import pandas as pd
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
 
         texts = _Texts.of(messages["text"])
         languages = messages["language"] if "language" in messages.columns else [None] * len(texts)
@@ -746,8 +733,8 @@ class Replayer:
         first), then tracker (account order), offset and phrase position. ``language`` gates
         trackers that declare languages, as in :meth:`replay`.
         """
-        import numpy as np
-        import pandas as pd
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
 
         if not isinstance(text, str):
             raise InvalidParameterError(f"text must be a string; got {type(text).__name__}", parameter="text")
@@ -787,7 +774,7 @@ class Replayer:
 def _batches(lengths: np.ndarray, budget: int) -> list[tuple[int, int]]:
     """``(first, last)`` message ranges of about ``budget`` characters each (a longer message
     is a batch of its own)."""
-    import numpy as np
+    import numpy as np  # lazy: heavy
 
     if not len(lengths):
         return []
@@ -808,7 +795,7 @@ def _is_dask_collection(value: Any) -> bool:
 
 
 def _as_messages_frame(messages: Any) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     if isinstance(messages, pd.DataFrame):
         if all(c in messages.columns for c in MESSAGE_COLUMNS):
@@ -875,7 +862,7 @@ def would_trigger(
 
 def _side(hits: pd.DataFrame, name: str) -> pd.DataFrame:
     """One row per (conversation, message, tracker, match) of a hits frame."""
-    import pandas as pd
+    import pandas as pd  # lazy: heavy
 
     required = ("conversation_id", "message_id", "tracker_id", "tracker_name", "value", "match")
     if not isinstance(hits, pd.DataFrame):
@@ -937,8 +924,8 @@ def compare_hits(
     Calibrate the by-meaning threshold by replaying at several thresholds and keeping the one
     whose ``summary.loc["meaning", "f1"]`` is highest.
     """
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
 
     symbl = _side(symbl_hits, "symbl_hits")
     replayed = _side(replayed_hits, "replayed_hits")

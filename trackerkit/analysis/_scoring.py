@@ -24,13 +24,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from trackerkit._validation import check_choice, check_ngram_range
+from trackerkit.analysis._vectorize import char_wb_counts, ragged_arange
 from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER
 from trackerkit.errors import InvalidParameterError
 from trackerkit.frames import normalize_phrase
 
 if TYPE_CHECKING:
-    import numpy as np
-    import scipy.sparse as sp
+    import numpy as np  # lazy: heavy
+    import scipy.sparse as sp  # lazy: heavy
 
     from trackerkit.analysis._vectorize import Vocabulary
 
@@ -72,11 +73,9 @@ def char_wb_transform(
     distinct term of a text that the vocabulary lacks, its text (``rows``) and its count
     (``tf``). ``lookup`` is ``(pd.Index(vocabulary.alphabet), pd.Index(vocabulary.keys))``,
     built once by a caller that transforms many batches."""
-    import numpy as np
-    import pandas as pd
-    import scipy.sparse as sp
-
-    from trackerkit.analysis._vectorize import ragged_arange
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
+    import scipy.sparse as sp  # lazy: heavy
 
     n_texts = len(texts)
     n_terms = len(vocabulary.keys)
@@ -171,12 +170,14 @@ class TfidfScorer:
 
     def fit(self, phrases: Sequence[str], groups: Sequence[int]) -> TfidfScorer:
         """Learn the terms and their IDF (each group, a tracker, is one document)."""
-        import numpy as np
-        import pandas as pd
-        import scipy.sparse as sp
-        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-
-        from trackerkit.analysis._vectorize import char_wb_counts
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
+        import scipy.sparse as sp  # lazy: heavy
+        from sklearn.feature_extraction.text import (
+            CountVectorizer,
+            TfidfTransformer,
+            TfidfVectorizer,
+        )  # lazy: heavy
 
         if len(phrases) != len(groups):
             raise InvalidParameterError(
@@ -232,8 +233,8 @@ class TfidfScorer:
     def _counts(self, normalized: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
         """Counts of known terms, and per text the sum of the squared sublinear TF of the
         terms no phrase has."""
-        import numpy as np
-        import scipy.sparse as sp
+        import numpy as np  # lazy: heavy
+        import scipy.sparse as sp  # lazy: heavy
 
         n = len(normalized)
         if self._vocabulary is not None:
@@ -259,8 +260,8 @@ class TfidfScorer:
         terms: one no phrase has weighs as a term no tracker has would (the smooth IDF of a
         document frequency of 0), so a text with much else in it is less similar. A text with
         no term gets a zero row."""
-        import numpy as np
-        import scipy.sparse as sp
+        import numpy as np  # lazy: heavy
+        import scipy.sparse as sp  # lazy: heavy
 
         if not hasattr(self, "_transformer"):
             raise InvalidParameterError("this TfidfScorer is not fitted yet: call .fit(phrases, groups)")
@@ -277,7 +278,7 @@ class TfidfScorer:
 
     def score(self, texts: Sequence[str]) -> np.ndarray:
         """Cosine of each text with each phrase: shape ``(len(texts), len(phrases))``, in [0, 1]."""
-        import numpy as np
+        import numpy as np  # lazy: heavy
 
         vectors = self.transform(texts)
         out = np.zeros((len(texts), self.n_phrases_), dtype=np.float64)
