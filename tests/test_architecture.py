@@ -29,10 +29,16 @@ HEAVY = {
     "numpy",
     "pandas",
     "PIL",
+    "ahocorasick_rs",
+    "dask",
+    "distributed",
+    "onnxruntime",
+    "pyarrow",
     "rapidfuzz",
     "scipy",
     "sklearn",
     "tenacity",
+    "tokenizers",
     "tqdm",
 }
 HEAVY_TRACKERKIT = {"trackerkit.api", "trackerkit.emulator"}

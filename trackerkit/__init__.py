@@ -96,6 +96,18 @@ _LAZY: dict[str, str] = {
     "SimilarityDistributionDisplay": "trackerkit.plotting",
     # widgets
     "explore": "trackerkit.widgets",
+    # conversations (issue 14)
+    "Message": "trackerkit.conversation",
+    "Hit": "trackerkit.conversation",
+    "load_conversations": "trackerkit.conversation_loading",
+    "load_tracker_results": "trackerkit.conversation_loading",
+    "messages_frame": "trackerkit.conversation_frames",
+    "hits_frame": "trackerkit.conversation_frames",
+    "replay": "trackerkit.analysis._replay",
+    "Replayer": "trackerkit.analysis._replay",
+    "compare_hits": "trackerkit.analysis._replay",
+    "would_trigger": "trackerkit.analysis._replay",
+    "TfidfScorer": "trackerkit.analysis._scoring",
 }
 
 __all__ = [

@@ -21,6 +21,7 @@ __all__ = [
     "CLUSTER_COLUMNS",
     "COMPARE_COLUMNS",
     "COMPARE_STATUSES",
+    "COMPARISON_COLUMNS",
     "DEFAULT_ANALYZER",
     "DEFAULT_EMBEDDING_BATCH_SIZE",
     "DEFAULT_EMBEDDING_CACHE_MAX_BYTES",
@@ -29,6 +30,7 @@ __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "DEFAULT_MAX_PAIRS",
     "DEFAULT_MAX_PER_RULE",
+    "DEFAULT_MEANING_THRESHOLD",
     "DEFAULT_PHRASE_PARTNERS",
     "DEFAULT_PHRASE_THRESHOLD",
     "DEFAULT_TRACKER_THRESHOLD",
@@ -36,10 +38,15 @@ __all__ = [
     "EMBEDDING_PROGRESS_MIN_TEXTS",
     "EMBEDDING_TOKENIZER_ENV",
     "FINDING_COLUMNS",
+    "HIT_COLUMNS",
+    "HIT_STATUSES",
     "LABELS",
     "LINKAGE_METHODS",
+    "MATCH_KINDS",
     "MAX_PHRASES",
     "MAX_TRACKERS",
+    "MAX_TRANSCRIPT_BYTES",
+    "MESSAGE_COLUMNS",
     "MIN_PHRASES",
     "NEIGHBOUR_COLUMNS",
     "OVERLAP_METRICS",
@@ -51,6 +58,7 @@ __all__ = [
     "SEVERITIES",
     "SHARED_COLUMNS",
     "TRACKER_COLUMNS",
+    "TRIGGER_COLUMNS",
     "VOCABULARY_COLUMNS",
 ]
 
@@ -189,3 +197,65 @@ DEFAULT_EMBEDDING_BATCH_SIZE = 32
 EMBEDDING_PROGRESS_MIN_TEXTS = 1000
 #: Default bound of the embedding cache on disk (about 300,000 vectors of 384 dimensions).
 DEFAULT_EMBEDDING_CACHE_MAX_BYTES = 512 * 2**20
+
+# --------------------------------------------------------------------------- conversations
+
+#: How a hit matched: the phrase occurs in the message, or Symbl (or the replay) matched it by
+#: meaning (``offset`` -1).
+MATCH_KINDS = ("literal", "meaning")
+#: Score (0..1) from which the replay reports a match by meaning: the TF-IDF cosine of a message
+#: and a tracker's closest phrase. Calibrated on the sample conversations against their stored
+#: Symbl results (best F1 of the matches by meaning; see ``trackerkit.analysis._replay``).
+DEFAULT_MEANING_THRESHOLD = 0.65
+#: Largest transcript file read whole (JSON, JSON lines, CSV; decompressed size for ``.gz``);
+#: raise it with ``max_bytes=``, or read bigger data as Parquet with Dask.
+MAX_TRANSCRIPT_BYTES = 256 * 1024 * 1024
+#: Columns of the messages frame (one row per message).
+MESSAGE_COLUMNS = (
+    "conversation_id",
+    "message_id",
+    "text",
+    "speaker_name",
+    "speaker_id",
+    "speaker_email",
+    "start_time",
+    "end_time",
+    "time_offset",
+    "duration",
+    "language",
+)
+#: Columns of the hits frame (one row per message, tracker and phrase that matched).
+HIT_COLUMNS = (
+    "conversation_id",
+    "message_id",
+    "tracker_id",
+    "tracker_name",
+    "value",
+    "match",
+    "offset",
+    "matched_text",
+    "score",
+    "text",
+    "speaker_name",
+    "speaker_id",
+    "speaker_email",
+    "start_time",
+    "time_offset",
+)
+#: Columns of the match preview (``would_trigger``): one row per tracker and phrase.
+TRIGGER_COLUMNS = ("tracker_id", "tracker_name", "value", "match", "offset", "matched_text", "score")
+#: Agreement of two sets of hits on one (conversation, message, tracker, match), in display order.
+HIT_STATUSES = ("both", "symbl only", "replay only")
+#: Columns of the table of ``compare_hits``.
+COMPARISON_COLUMNS = (
+    "conversation_id",
+    "message_id",
+    "tracker_id",
+    "tracker_name",
+    "match",
+    "status",
+    "symbl_values",
+    "replay_values",
+    "replay_score",
+    "text",
+)

@@ -26,6 +26,7 @@ __all__ = [
     "METRIC_DESCRIPTIONS",
     "Clustering",
     "Confusion",
+    "HitComparison",
     "NetworkLayout",
     "TrackerComparison",
     "TrackerMatrix",
@@ -287,3 +288,33 @@ def as_tracker_matrix(
         )
     matrix = TrackerMatrix(frame, metric="count")
     return matrix if matrix.integers else TrackerMatrix(frame, metric="similarity")
+
+
+@dataclass(frozen=True, eq=False)
+class HitComparison:
+    """Agreement of a replay with Symbl's hits on the same conversations (``compare_hits``).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per (conversation, message, tracker, match kind) either found, with ``status``
+        ``"both"``, ``"symbl only"`` or ``"replay only"`` and the phrases each reported.
+    summary : DataFrame
+        Indexed by match kind (``"literal"``, ``"meaning"``, ``"any"``): ``both``,
+        ``symbl_only``, ``replay_only``, ``precision``, ``recall``, ``f1`` (Symbl as the
+        reference).
+    """
+
+    table: pd.DataFrame
+    summary: pd.DataFrame
+
+    def __repr__(self) -> str:
+        rows = ", ".join(
+            f"{kind}: {int(row.both)} both, {int(row.symbl_only)} Symbl only, "
+            f"{int(row.replay_only)} replay only"
+            for kind, row in self.summary.iterrows()
+        )
+        return f"HitComparison({rows})"
+
+    def _repr_html_(self) -> str:
+        return _frame_html("Agreement with Symbl", self.summary) + _frame_html("Hits", self.table)
