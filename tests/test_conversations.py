@@ -37,33 +37,35 @@ from trackerkit.transcripts import read_conversations, read_tracker_results
 
 DATA = resources.files("trackerkit.data")
 UTC = dt.timezone.utc
+# pandas 3 has a string dtype ("str"); pandas 2 keeps strings as objects
+STR = str(pd.Series(["x"], dtype="str").dtype)
 MESSAGE_DTYPES = {
-    "conversation_id": "str",
-    "message_id": "str",
-    "text": "str",
-    "speaker_name": "str",
-    "speaker_id": "str",
-    "speaker_email": "str",
+    "conversation_id": STR,
+    "message_id": STR,
+    "text": STR,
+    "speaker_name": STR,
+    "speaker_id": STR,
+    "speaker_email": STR,
     "start_time": "datetime64[ns, UTC]",
     "end_time": "datetime64[ns, UTC]",
     "time_offset": "float64",
     "duration": "float64",
-    "language": "str",
+    "language": STR,
 }
 HIT_DTYPES = {
-    "conversation_id": "str",
-    "message_id": "str",
-    "tracker_id": "str",
-    "tracker_name": "str",
-    "value": "str",
-    "match": "str",
+    "conversation_id": STR,
+    "message_id": STR,
+    "tracker_id": STR,
+    "tracker_name": STR,
+    "value": STR,
+    "match": STR,
     "offset": "int64",
-    "matched_text": "str",
+    "matched_text": STR,
     "score": "float64",
-    "text": "str",
-    "speaker_name": "str",
-    "speaker_id": "str",
-    "speaker_email": "str",
+    "text": STR,
+    "speaker_name": STR,
+    "speaker_id": STR,
+    "speaker_email": STR,
     "start_time": "datetime64[ns, UTC]",
     "time_offset": "float64",
 }

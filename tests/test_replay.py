@@ -310,8 +310,8 @@ def test_the_scorer_is_a_seam():
 
 def test_tfidf_scorer_uses_the_vectors_of_similarity_matrix():
     import scipy.sparse as sp
-    from trackerkit.analysis.similarity import TrackerVectors
 
+    from trackerkit.analysis._similarity import TrackerVectors
     from trackerkit.analysis._vectorize import char_wb_counts
 
     trackers, _ = sample()
