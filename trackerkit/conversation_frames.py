@@ -5,8 +5,9 @@
 * the **hits frame** (:func:`hits_frame`): one row per message, tracker and phrase that matched,
   columns :data:`trackerkit.constants.HIT_COLUMNS`.
 
-Dtypes: ids, text, speaker and language columns are pandas strings (``"str"``; missing values
-NaN), ``start_time`` / ``end_time`` are ``datetime64[ns, UTC]`` (NaT when unknown),
+Dtypes: ids, text, speaker and language columns are pandas strings (``"str"``; Python objects
+under pandas 2; missing values NaN), ``start_time`` / ``end_time`` are ``datetime64[ns, UTC]``
+(NaT when unknown),
 ``time_offset``, ``duration`` and ``score`` are float64 (NaN when unknown), ``offset`` is int64.
 
 Bad input, and what happens (never a silently shorter frame):
