@@ -412,6 +412,16 @@ def test_compare_hits_counts_each_status():
         compare_hits(symbl.assign(match="fuzzy"), mine)
 
 
+def test_compare_hits_keys_a_hit_without_tracker_id_by_its_name_and_keeps_missing_values_missing():
+    base = {"conversation_id": "c", "message_id": "1", "tracker_id": None, "value": "v", "match": "literal"}
+    symbl = pd.DataFrame([{**base, "tracker_name": "A", "text": None}, {**base, "tracker_name": "B"}])
+    mine = pd.DataFrame([{**base, "tracker_name": "A", "score": 1.0}])
+    table = compare_hits(symbl, mine).table
+    assert table[["tracker_name", "status"]].values.tolist() == [["A", "both"], ["B", "symbl only"]]
+    # missing, not the string "None" (what pandas 2's astype("str") would write)
+    assert table["tracker_id"].isna().all() and table["text"].isna().all()
+
+
 # --------------------------------------------------------------------------- would_trigger
 
 

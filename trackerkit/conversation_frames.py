@@ -5,8 +5,9 @@
 * the **hits frame** (:func:`hits_frame`): one row per message, tracker and phrase that matched,
   columns :data:`trackerkit.constants.HIT_COLUMNS`.
 
-Dtypes: ids, text, speaker and language columns are pandas strings (``"str"``; missing values
-NaN), ``start_time`` / ``end_time`` are ``datetime64[ns, UTC]`` (NaT when unknown),
+Dtypes: ids, text, speaker and language columns are pandas strings (``"str"``; Python objects
+under pandas 2; missing values NaN), ``start_time`` / ``end_time`` are ``datetime64[ns, UTC]``
+(NaT when unknown),
 ``time_offset``, ``duration`` and ``score`` are float64 (NaN when unknown), ``offset`` is int64.
 
 Bad input, and what happens (never a silently shorter frame):
@@ -43,6 +44,7 @@ very long texts, right-to-left text  kept as they are; offsets count characters 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import warnings
@@ -102,6 +104,14 @@ _HIT_STRINGS = (
 TIME_DTYPE = "datetime64[ns, UTC]"
 
 
+@functools.cache
+def _str_is_a_dtype() -> bool:
+    """pandas 3 has a string dtype named "str"; for pandas 2, ``dtype="str"`` means object."""
+    import pandas as pd  # lazy: heavy
+
+    return isinstance(pd.Series(["x"], dtype="str").dtype, pd.StringDtype)
+
+
 def _where(row: int, frame_ids: Mapping[str, Sequence[Any]] | None) -> str:
     if frame_ids is None:
         return f"record {row}"
@@ -136,25 +146,49 @@ def _arrow_strings(values: pd.Series) -> bool:
     return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
 
 
-def _strings(objects: Any, index: Any, field: str, ids: Mapping[str, Sequence[Any]] | None) -> pd.Series:
-    """A pandas string column of Python strings (or None), refusing lone surrogates by name."""
+def as_strings(values: Any, index: Any = None) -> pd.Series:
+    """``values`` (a Series or a sequence) as pandas strings, missing values NaN, under pandas 2
+    and 3: the ``"str"`` dtype of pandas 3, Python objects under pandas 2 (which has no string
+    dtype by that name, and whose ``astype("str")`` writes a missing value as ``"None"``,
+    ``"nan"`` or ``"<NA>"``)."""
+    import numpy as np  # lazy: heavy
     import pandas as pd  # lazy: heavy
 
+    if _str_is_a_dtype():
+        if isinstance(values, pd.Series):
+            return values if values.dtype == "str" else values.astype("str")
+        return pd.Series(values, index=index, dtype="str")
+    series = values if isinstance(values, pd.Series) else pd.Series(values, index=index, dtype=object)
+    missing = series.isna().to_numpy()
+    objects = series.astype(str).to_numpy(dtype=object, copy=True)
+    objects[missing] = np.nan
+    return pd.Series(objects, index=series.index, name=series.name, dtype=object)
+
+
+def _refuse_lone_surrogates(objects: Any, field: str, ids: Mapping[str, Sequence[Any]] | None) -> None:
+    for row, value in enumerate(objects):
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise _fail(
+                    "contains a lone surrogate (not valid Unicode text; the file was decoded wrongly)",
+                    row,
+                    field,
+                    ids,
+                ) from None
+
+
+def _strings(objects: Any, index: Any, field: str, ids: Mapping[str, Sequence[Any]] | None) -> pd.Series:
+    """A pandas string column of Python strings (or None), refusing lone surrogates by name."""
     try:
-        return pd.Series(objects, index=index, dtype="str")
+        out = as_strings(objects, index)
     except UnicodeEncodeError:
-        for row, value in enumerate(objects):
-            if isinstance(value, str) and not value.isascii():
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise _fail(
-                        "contains a lone surrogate (not valid Unicode text; the file was decoded wrongly)",
-                        row,
-                        field,
-                        ids,
-                    ) from None
+        _refuse_lone_surrogates(objects, field, ids)
         raise
+    if not _arrow_strings(out):  # pyarrow refuses a lone surrogate; Python strings keep it
+        _refuse_lone_surrogates(objects, field, ids)
+    return out
 
 
 def _id_column(values: pd.Series, field: str) -> pd.Series:
@@ -206,7 +240,7 @@ def _string_column(values: pd.Series, field: str, ids: Mapping[str, Sequence[Any
     if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("int64").astype("str")
     if _arrow_strings(values):
-        out = values.astype("str").str.strip()
+        out = as_strings(values).str.strip()
         return out.mask(out.eq(""))
     objects = values.astype(object)
     missing = objects.isna().to_numpy()
@@ -225,7 +259,7 @@ def _text_column(values: pd.Series, ids: Mapping[str, Sequence[Any]]) -> tuple[p
     import numpy as np  # lazy: heavy
 
     if _arrow_strings(values):  # strings already (no lone surrogate can be there)
-        out = values.astype("str").fillna("")
+        out = as_strings(values).fillna("")
         return out, [int(r) for r in out.str.strip().eq("").to_numpy().nonzero()[0]]
     objects = values.astype(object)
     missing = objects.isna().to_numpy()
@@ -410,7 +444,7 @@ def _build(raw: dict[str, pd.Series], n: int) -> pd.DataFrame:
         if column in raw:
             out[column] = _string_column(raw[column], column, ids)
         else:
-            out[column] = pd.Series([None] * n, dtype="str")
+            out[column] = as_strings([None] * n)
     aware_any = np.zeros(n, bool)
     naive_any = np.zeros(n, bool)
     for column in _TIME_COLUMNS:
@@ -577,7 +611,7 @@ def hits_frame(hits: Iterable[Hit]) -> pd.DataFrame:
     data: dict[str, Any] = {}
     for name, values in zip(HIT_COLUMNS, columns):
         if name in _HIT_STRINGS:
-            data[name] = pd.Series(list(values), dtype="str")
+            data[name] = as_strings(list(values))
         elif name == "offset":
             data[name] = pd.Series(np.asarray(values, dtype=np.int64))
         elif name in ("score", "time_offset"):

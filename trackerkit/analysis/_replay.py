@@ -98,7 +98,7 @@ from trackerkit.constants import (
     MESSAGE_COLUMNS,
     TRIGGER_COLUMNS,
 )
-from trackerkit.conversation_frames import TIME_DTYPE, empty_hits_frame, messages_frame
+from trackerkit.conversation_frames import TIME_DTYPE, as_strings, empty_hits_frame, messages_frame
 from trackerkit.conversation_loading import load_conversations
 from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import normalize_phrase
@@ -659,14 +659,12 @@ class Replayer:
 
     def _table(self, name: str) -> pd.Series:
         """The pandas strings hits take their tracker ids, names, phrases and kinds from."""
-        import pandas as pd  # lazy: heavy
-
         if self._tables is None:
             self._tables = {
-                "tracker_id": pd.Series(self.tracker_ids, dtype="str"),
-                "tracker_name": pd.Series(self.tracker_names, dtype="str"),
-                "value": pd.Series(self._values, dtype="str"),
-                "match": pd.Series(["meaning", "literal"], dtype="str"),
+                "tracker_id": as_strings(self.tracker_ids),
+                "tracker_name": as_strings(self.tracker_names),
+                "value": as_strings(self._values),
+                "match": as_strings(["meaning", "literal"]),
             }
         return self._tables[name]
 
@@ -691,8 +689,14 @@ class Replayer:
         n = len(message)
 
         def take(column: str, dtype: str) -> pd.Series:
+            if dtype == "str":  # NaN where missing, also under pandas 2
+                return as_strings(
+                    messages[column].take(message).reset_index(drop=True)
+                    if column in messages.columns
+                    else [None] * n
+                )
             if column not in messages.columns:
-                return pd.Series(np.full(n, None if dtype == "str" else np.nan), dtype=dtype)
+                return pd.Series(np.full(n, np.nan), dtype=dtype)
             values = messages[column].take(message).reset_index(drop=True)
             return values if values.dtype == dtype else values.astype(dtype)
 
@@ -704,7 +708,7 @@ class Replayer:
             "value": self._table("value").take(found["value"]).reset_index(drop=True),
             "match": self._table("match").take(literal.astype(np.int64)).reset_index(drop=True),
             "offset": pd.Series(np.where(literal, found["start"], -1).astype(np.int64)),
-            "matched_text": pd.Series(matched, dtype="str"),
+            "matched_text": as_strings(matched),
             "score": pd.Series(found["score"].astype(np.float64)),
             "text": take("text", "str"),
             "speaker_name": take("speaker_name", "str"),
@@ -749,21 +753,16 @@ class Replayer:
         literal = found["literal"]
         out = pd.DataFrame(
             {
-                "tracker_id": pd.Series(
-                    np.asarray(self.tracker_ids, dtype=object)[found["tracker"]], dtype="str"
-                ),
-                "tracker_name": pd.Series(
-                    np.asarray(self.tracker_names, dtype=object)[found["tracker"]], dtype="str"
-                ),
-                "value": pd.Series(self._values[found["value"]], dtype="str"),
-                "match": pd.Series(np.where(literal, "literal", "meaning").astype(object), dtype="str"),
+                "tracker_id": as_strings(np.asarray(self.tracker_ids, dtype=object)[found["tracker"]]),
+                "tracker_name": as_strings(np.asarray(self.tracker_names, dtype=object)[found["tracker"]]),
+                "value": as_strings(self._values[found["value"]]),
+                "match": as_strings(np.where(literal, "literal", "meaning").astype(object)),
                 "offset": pd.Series(np.where(literal, found["start"], -1).astype(np.int64)),
-                "matched_text": pd.Series(
+                "matched_text": as_strings(
                     [
                         text[s:e] if is_literal else ""
                         for s, e, is_literal in zip(found["start"], found["end"], literal)
-                    ],
-                    dtype="str",
+                    ]
                 ),
                 "score": pd.Series(found["score"].astype(np.float64)),
             }
@@ -881,18 +880,16 @@ def _side(hits: pd.DataFrame, name: str) -> pd.DataFrame:
         )
     frame = pd.DataFrame(
         {
-            "conversation_id": hits["conversation_id"].astype("str"),
-            "message_id": hits["message_id"].astype("str"),
+            "conversation_id": as_strings(hits["conversation_id"]),
+            "message_id": as_strings(hits["message_id"]),
             # a streaming hit may lack the tracker id: its name stands in
-            "tracker_key": hits["tracker_id"]
-            .astype("str")
-            .fillna("name:" + hits["tracker_name"].astype("str")),
-            "tracker_id": hits["tracker_id"].astype("str"),
-            "tracker_name": hits["tracker_name"].astype("str"),
-            "match": hits["match"].astype("str"),
-            "value": hits["value"].astype("str"),
+            "tracker_key": as_strings(hits["tracker_id"]).fillna("name:" + as_strings(hits["tracker_name"])),
+            "tracker_id": as_strings(hits["tracker_id"]),
+            "tracker_name": as_strings(hits["tracker_name"]),
+            "match": as_strings(hits["match"]),
+            "value": as_strings(hits["value"]),
             "score": hits["score"].astype("float64") if "score" in hits.columns else float("nan"),
-            "text": hits["text"].astype("str") if "text" in hits.columns else pd.Series(dtype="str"),
+            "text": as_strings(hits["text"]) if "text" in hits.columns else as_strings([]),
         }
     )
     keys = ["conversation_id", "message_id", "tracker_key", "match"]
@@ -963,16 +960,16 @@ def compare_hits(
 
     table = pd.DataFrame(
         {
-            "conversation_id": merged["conversation_id"].astype("str"),
-            "message_id": merged["message_id"].astype("str"),
-            "tracker_id": pick("tracker_id").astype("str"),
-            "tracker_name": pick("tracker_name").astype("str"),
-            "match": merged["match"].astype("str"),
-            "status": status.astype("str"),
+            "conversation_id": as_strings(merged["conversation_id"]),
+            "message_id": as_strings(merged["message_id"]),
+            "tracker_id": as_strings(pick("tracker_id")),
+            "tracker_name": as_strings(pick("tracker_name")),
+            "match": as_strings(merged["match"]),
+            "status": as_strings(status),
             "symbl_values": [v if isinstance(v, list) else [] for v in merged["values_symbl"]],
             "replay_values": [v if isinstance(v, list) else [] for v in merged["values_replay"]],
             "replay_score": merged["score_replay"].astype("float64"),
-            "text": pick("text").astype("str"),
+            "text": as_strings(pick("text")),
         }
     )
     table = table.loc[:, list(COMPARISON_COLUMNS)]
