@@ -1,5 +1,5 @@
 """The suite runs from any clone: no test, doctest or notebook refers to a path outside the
-checkout (a user's clone has nothing beside it, e.g. no ``../shared``).
+checkout (a user's clone has nothing beside it, e.g. not the steering repository's shared folder).
 
 The code is read token by token: a string holding a ``..`` path segment, and a
 ``Path(__file__)``-style climb (``.parents[N]``, ``.parent.parent...``) above the repository's
@@ -31,8 +31,8 @@ def escapes(source: str, depth: int) -> list[str]:
     []
     >>> escapes('p = Path(__file__).parents[2] / "shared"', depth=1)
     ['parents[2] climbs above the repository']
-    >>> escapes('open("../shared/x.md")', depth=1)
-    ["'../shared/x.md' is a relative path out of its folder"]
+    >>> escapes('open("../data/x.md")', depth=1)
+    ["'../data/x.md' is a relative path out of its folder"]
     """
     problems = []
     tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type != tokenize.NL]
