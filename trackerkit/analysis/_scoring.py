@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from trackerkit._validation import check_choice, check_ngram_range
-from trackerkit.analysis._vectorize import char_wb_counts, ragged_arange
+from trackerkit.analysis._vectorize import char_wb_counts, ragged_arange, word_spans
 from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER
 from trackerkit.errors import InvalidParameterError
 from trackerkit.frames import normalize_phrase
@@ -86,13 +86,7 @@ def char_wb_transform(
     )
     digits = alphabet.get_indexer(raw).astype(np.int64) + 1  # 0: a character no phrase has
     unknown_before = np.concatenate([[0], np.cumsum(digits == 0)])
-    space = raw == 32
-    edges = np.diff(np.concatenate([[1], space.astype(np.int8), [1]]).astype(np.int8))
-    word_start = np.flatnonzero(edges == -1)
-    word_end = np.flatnonzero(edges == 1)
-    padded = word_end - word_start + 2
-    text_lengths = np.fromiter((len(t) + 2 for t in texts), dtype=np.int64, count=n_texts)
-    word_row = np.searchsorted(np.cumsum(text_lengths), word_start, side="right")
+    word_start, padded, word_row = word_spans(raw, texts)
     base = vocabulary.base
     rows: list[np.ndarray] = []
     keys: list[np.ndarray] = []

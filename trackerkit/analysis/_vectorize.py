@@ -15,7 +15,7 @@ for short words). Columns are in an arbitrary order; :func:`decode` names them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -65,6 +65,21 @@ def ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(np.asarray(starts, dtype=np.int64) - (ends - counts), counts) + np.arange(total)
 
 
+def word_spans(raw: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, ...]:
+    """The words of ``" t1  t2 ..."`` (each text padded by one space, as code points ``raw``):
+    ``(start, padded_length, text_row)`` of every maximal run of non-space characters,
+    ``padded_length`` counting the space on each side that ``char_wb`` adds."""
+    import numpy as np  # lazy: heavy
+
+    space = raw == 32
+    edges = np.diff(np.concatenate([[1], space.astype(np.int8), [1]]).astype(np.int8))
+    word_start = np.flatnonzero(edges == -1)
+    word_end = np.flatnonzero(edges == 1)
+    lengths = np.fromiter((len(t) + 2 for t in texts), dtype=np.int64, count=len(texts))
+    word_row = np.searchsorted(np.cumsum(lengths), word_start, side="right")
+    return word_start, word_end - word_start + 2, word_row
+
+
 def char_wb_counts(phrases: list[str], min_n: int, max_n: int) -> tuple[sp.csr_matrix, Vocabulary] | None:
     """Counts of ``char_wb`` n-grams (``min_n``..``max_n``), one row per phrase, as
     scikit-learn's ``CountVectorizer(analyzer="char_wb", lowercase=False)`` counts them for
@@ -83,14 +98,7 @@ def char_wb_counts(phrases: list[str], min_n: int, max_n: int) -> tuple[sp.csr_m
     if base**max_n >= _MAX_KEY:
         return None
     digits = ids + 1
-    space = raw == 32
-    # words: maximal runs of non-space characters
-    edges = np.diff(np.concatenate([[1], space.astype(np.int8), [1]]).astype(np.int8))
-    word_start = np.flatnonzero(edges == -1)
-    word_end = np.flatnonzero(edges == 1)
-    padded = word_end - word_start + 2
-    phrase_lengths = np.fromiter((len(p) + 2 for p in phrases), dtype=np.int64, count=n_phrases)
-    word_row = np.searchsorted(np.cumsum(phrase_lengths), word_start, side="right")
+    word_start, padded, word_row = word_spans(raw, phrases)
     rows: list[np.ndarray] = []
     keys: list[np.ndarray] = []
 
