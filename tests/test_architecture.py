@@ -30,6 +30,7 @@ HEAVY = {
     "pandas",
     "PIL",
     "ahocorasick_rs",
+    "joblib",
     "dask",
     "distributed",
     "onnxruntime",

@@ -36,7 +36,13 @@ def test_fit_predict_and_conventions():
     assert list(matcher.predict_id(texts)) == ["1", "2", "3"]
     scores = matcher.decision_function(texts)
     assert scores.shape == (3, 3) and (scores.argmax(axis=1) == [0, 1, 2]).all()
-    assert matcher.get_params() == {"C": 1.0, "char_ngrams": (2, 5), "word_ngrams": (1, 2)}
+    assert matcher.get_params() == {
+        "C": 2.0,
+        "char_ngrams": (2, 5),
+        "max_negatives": 2000,
+        "n_jobs": -1,
+        "word_ngrams": (1, 2),
+    }
     assert clone(matcher).set_params(C=0.5).C == 0.5
     assert len(matcher.predict([])) == 0
 
@@ -143,3 +149,122 @@ def test_a_missing_key_is_a_data_error():
 
     with pytest.raises(TrackerDataError, match="got None"):
         most_similar(load_trackers("sample"), None)
+
+
+# --------------------------------------------------------------------------- the scalable model
+
+
+def _sample_features():
+    from trackerkit.analysis._matching import _Features, _training_phrases
+
+    frame = trackerkit.load_trackers("sample")
+    ids, phrases, _ = _training_phrases(frame)
+    featurizer = _Features((1, 2), (2, 5))
+    counts = featurizer.count(phrases)
+    return featurizer, counts, phrases, ids
+
+
+def test_features_are_two_tfidf_vectorizers_concatenated():
+    """Counted once with trackerkit's fast counter, the features are what two scikit-learn
+    vectorizers give (compared through the Gram matrix: column order does not matter)."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    featurizer, counts, phrases, _ = _sample_features()
+    ours = featurizer.fit_idf(counts).weight(counts)
+    words = TfidfVectorizer(
+        analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
+    )
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    theirs = normalize(sp.hstack([words.fit_transform(phrases), chars.fit_transform(phrases)]).tocsr())
+    assert ours.shape == theirs.shape
+    np.testing.assert_allclose((ours @ ours.T).toarray(), (theirs @ theirs.T).toarray(), atol=1e-12)
+    texts = [
+        trackerkit.normalize_phrase(t)
+        for t in ("can I get a discount please", "zzz qqq", "I'd like a manager")
+    ]
+    new_ours, new_theirs = (
+        featurizer.transform(texts),
+        normalize(sp.hstack([words.transform(texts), chars.transform(texts)]).tocsr()),
+    )
+    np.testing.assert_allclose((new_ours @ ours.T).toarray(), (new_theirs @ theirs.T).toarray(), atol=1e-12)
+
+
+def test_a_fold_learns_idf_from_its_training_rows_only():
+    """What confusion does per fold (weights from the counted rows) equals a featurizer fitted
+    on the training phrases alone: terms only the held-out phrases have are dropped."""
+    from trackerkit.analysis._matching import _Features
+
+    featurizer, counts, phrases, _ = _sample_features()
+    rest = np.arange(len(phrases)) % 5 != 0
+    held = ~rest
+    fold = featurizer.fit_idf(counts, np.flatnonzero(rest)).weight(counts)
+    alone = _Features((1, 2), (2, 5))
+    alone_counts = alone.count([p for p, r in zip(phrases, rest) if r])
+    trained = alone.fit_idf(alone_counts).weight(alone_counts)
+    held_alone = alone.transform([p for p, h in zip(phrases, held) if h])
+    np.testing.assert_allclose(
+        (fold[held] @ fold[rest].T).toarray(), (held_alone @ trained.T).toarray(), atol=1e-12
+    )
+
+
+def test_all_negatives_when_the_limit_is_not_reached():
+    """max_negatives at least the number of phrases is the exact model (every other phrase is
+    a negative), bit for bit; a small limit gives another model."""
+    account = trackerkit.load_trackers("sample")
+    n = int(account["n_phrases"].sum())
+    exact = trackerkit.TrackerMatcher(max_negatives=None).fit(account)
+    same = trackerkit.TrackerMatcher(max_negatives=n).fit(account)
+    fewer = trackerkit.TrackerMatcher(max_negatives=20).fit(account)
+    assert (exact.coef_ != same.coef_).nnz == 0
+    np.testing.assert_array_equal(exact.intercept_, same.intercept_)
+    assert (exact.coef_ != fewer.coef_).nnz > 0
+
+
+def test_worker_processes_give_the_same_model(monkeypatch):
+    """Fitted in two real worker processes or in this one, the model is the same, bit for bit
+    (threads would not be: liblinear has one global random generator)."""
+    from trackerkit.analysis import _matching
+
+    account = trackerkit.load_trackers("sample")
+    alone = trackerkit.TrackerMatcher(n_jobs=None).fit(account)
+    monkeypatch.setattr(_matching, "PARALLEL_ROWS", 0)
+    shared = trackerkit.TrackerMatcher(n_jobs=2).fit(account)
+    assert (alone.coef_ != shared.coef_).nnz == 0
+    np.testing.assert_array_equal(alone.intercept_, shared.intercept_)
+    np.testing.assert_array_equal(alone.classes_, shared.classes_)
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"max_negatives": 0}, "max_negatives"),
+        ({"max_negatives": 2.5}, "max_negatives"),
+        ({"n_jobs": 0}, "n_jobs"),
+        ({"n_jobs": "all"}, "n_jobs"),
+        ({"n_jobs": True}, "n_jobs"),
+    ],
+)
+def test_bad_scaling_parameters_are_named(params, name):
+    with pytest.raises(trackerkit.InvalidParameterError, match=name):
+        trackerkit.TrackerMatcher(**params).fit(ACCOUNT)
+    with pytest.raises(trackerkit.InvalidParameterError, match=name):
+        trackerkit.confusion(ACCOUNT, **params)
+
+
+def test_confusion_on_a_larger_account_uses_its_folds_only():
+    """Confusion never fits a model on every phrase: a phrase unlike any other of its tracker
+    lands elsewhere, which a model trained with it would not do."""
+    account = trackerkit.load_trackers("sample")
+    result = trackerkit.confusion(account, folds=5)
+    assert result.matrix.to_numpy().sum() == int(account["n_phrases"].sum()) - _empty_phrases(account)
+    assert 0.0 < result.accuracy < 1.0
+    again = trackerkit.confusion(account, folds=5)
+    assert result.matrix.equals(again.matrix)
+
+
+def _empty_phrases(account) -> int:
+    return sum(
+        1 for vocabulary in account["vocabulary"] for p in vocabulary if not trackerkit.normalize_phrase(p)
+    )

@@ -3,9 +3,12 @@
 :class:`TrackerMatcher` is a text classifier with scikit-learn's conventions (``fit``,
 ``predict``, ``decision_function``, ``get_params``): every phrase is a training example of its
 tracker; features are word 1-2-gram and character 2-5-gram (inside word boundaries) TF-IDF
-with sublinear term frequency, concatenated and L2-normalised; the model is a linear SVM
-(``LinearSVC``, one-vs-rest). On CLINC150 (150 intents, 15,000 training phrases) it reaches
-about 92.7% top-1 accuracy on the 4,500 test queries (the dataset paper: bag-of-words SVM 91.0%,
+with sublinear term frequency, concatenated and L2-normalised; the model is one linear SVM per
+tracker (``LinearSVC``), its phrases against the 2,000 phrases of other trackers closest to its
+centroid. A one-vs-rest SVM over every phrase is as accurate but its cost grows with trackers x
+phrases: 142 s at Symbl's largest account (500 trackers x 45 phrases), a few seconds this way
+(``benchmarks/bench_largest.py``). On CLINC150 (150 intents, 15,000 training phrases) it reaches
+92.7% top-1 accuracy on the 4,500 test queries (the dataset paper: bag-of-words SVM 91.0%,
 DialogFlow 91.7%). It explains itself: :meth:`TrackerMatcher.rank` lists, for each candidate
 tracker, its phrases closest to the text (cosine in the same feature space).
 
@@ -24,6 +27,8 @@ vocabularies that compete for the same sentences, see :func:`confusion`.
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +37,8 @@ from sklearn.base import BaseEstimator
 from trackerkit._validation import check_count, check_ngram_range, check_number
 from trackerkit.analysis._common import Select, prepare, square
 from trackerkit.analysis._results import Confusion
+from trackerkit.analysis._scoring import char_wb_transform
+from trackerkit.analysis._vectorize import char_wb_counts
 from trackerkit.constants import RANK_COLUMNS
 from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import normalize_phrase
@@ -44,6 +51,10 @@ if TYPE_CHECKING:
     from trackerkit._typing import TrackersLike
 
 __all__ = ["TrackerMatcher", "confusion"]
+
+#: Below this many training rows in all (the SVMs' rows added up), the SVMs are fitted in this
+#: process whatever ``n_jobs`` says: starting worker processes would cost more than it saves.
+PARALLEL_ROWS = 200_000
 
 
 def _texts(texts: Any) -> list[str]:
@@ -65,24 +76,278 @@ def _texts(texts: Any) -> list[str]:
     return out
 
 
+class _Features:
+    """The matcher's features: word 1-2-gram and character 2-5-gram (``char_wb``) TF-IDF with
+    sublinear term frequency (each block L2-normalised, then the two concatenated and
+    normalised again), as two ``TfidfVectorizer`` would give them, counted once.
+
+    :meth:`count` learns the terms of the training phrases and keeps their raw counts;
+    :meth:`weight` turns counts into features with IDF learned from some rows only (what
+    :func:`confusion` needs per fold, without counting again: a term no training row has gets
+    weight 0, exactly as a vectorizer fitted on those rows would drop it); :meth:`transform`
+    counts and weights new texts.
+    """
+
+    def __init__(self, word_ngrams: tuple[int, int], char_ngrams: tuple[int, int]) -> None:
+        self.word_ngrams = tuple(word_ngrams)
+        self.char_ngrams = tuple(char_ngrams)
+
+    def count(self, phrases: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Raw counts (phrases x terms) of the words and of the characters of normalized phrases."""
+        import numpy as np  # lazy: heavy
+        import pandas as pd  # lazy: heavy
+        import scipy.sparse as sp  # lazy: heavy
+        from sklearn.feature_extraction.text import CountVectorizer  # lazy: heavy
+
+        self._words = CountVectorizer(
+            analyzer="word", ngram_range=self.word_ngrams, token_pattern=r"(?u)\b\w+\b", dtype=np.float64
+        )
+        try:
+            words = self._words.fit_transform(phrases)
+        except ValueError:  # no word of two characters or more: only characters tell them apart
+            self._words = None
+            words = sp.csr_matrix((len(phrases), 0))
+        self._chars: Any = None
+        fast = char_wb_counts(phrases, *self.char_ngrams) if phrases else None
+        if fast is not None:
+            chars, self._vocabulary = fast
+            self._lookup = (pd.Index(self._vocabulary.alphabet), pd.Index(self._vocabulary.keys))
+        else:  # an alphabet too large to pack n-grams in 62 bits: scikit-learn counts them
+            self._chars = CountVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, dtype=np.float64)
+            chars = self._chars.fit_transform(phrases)
+        return sp.csr_matrix(words, dtype=np.float64), sp.csr_matrix(chars, dtype=np.float64)
+
+    def fit_idf(
+        self, counts: tuple[sp.csr_matrix, sp.csr_matrix], rows: np.ndarray | None = None
+    ) -> _Features:
+        """Smooth IDF of each block from ``rows`` of ``counts`` (all rows by default)."""
+        self._idf = tuple(_idf(block if rows is None else block[rows]) for block in counts)
+        return self
+
+    def weight(self, counts: tuple[sp.csr_matrix, sp.csr_matrix]) -> sp.csr_matrix:
+        """Features of counted texts with the IDF of :meth:`fit_idf`."""
+        import numpy as np  # lazy: heavy
+        import scipy.sparse as sp  # lazy: heavy
+        from sklearn.preprocessing import normalize  # lazy: heavy
+
+        blocks = []
+        for block, idf in zip(counts, self._idf):
+            weighted = sp.csr_matrix(block, dtype=np.float64, copy=True)
+            weighted.data = 1.0 + np.log(weighted.data)
+            weighted = sp.csr_matrix(weighted @ sp.diags(idf))
+            weighted.eliminate_zeros()
+            blocks.append(normalize(weighted))
+        return normalize(sp.hstack(blocks).tocsr())
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        """Features of new normalized texts (terms no training phrase has are dropped)."""
+        import numpy as np  # lazy: heavy
+        import scipy.sparse as sp  # lazy: heavy
+
+        words = sp.csr_matrix((len(texts), 0)) if self._words is None else self._words.transform(texts)
+        if self._chars is None:
+            chars = char_wb_transform(texts, self._vocabulary, *self.char_ngrams, lookup=self._lookup)[0]
+        else:
+            chars = self._chars.transform(texts)
+        return self.weight((sp.csr_matrix(words, dtype=np.float64), sp.csr_matrix(chars, dtype=np.float64)))
+
+
+def _idf(counts: sp.csr_matrix) -> np.ndarray:
+    """scikit-learn's smooth IDF, ``ln((1 + n) / (1 + df)) + 1``, and 0 for a term no row has."""
+    import numpy as np  # lazy: heavy
+
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1]) if counts.nnz else np.zeros(counts.shape[1])
+    return np.where(df > 0, np.log((1.0 + n) / (1.0 + df)) + 1.0, 0.0)
+
+
+def _fit_svms(
+    features: sp.csr_matrix,
+    y: np.ndarray,
+    n_classes: int,
+    *,
+    C: float,
+    max_negatives: int | None,
+    n_jobs: int | None,
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """One binary linear SVM per tracker, its phrases against the others' (all of them when
+    they are at most ``max_negatives``, else the ``max_negatives`` closest to the tracker's
+    centroid): ``(coef, intercept)``, coef sparse (trackers x features).
+
+    Why not one-vs-rest over every phrase: its cost grows with trackers x phrases (142 s at
+    500 trackers x 45 phrases); the phrases far from a tracker's centroid are rarely support
+    vectors, so leaving them out costs little accuracy (CLINC150: see the module docs).
+    """
+    import numpy as np  # lazy: heavy
+    import scipy.sparse as sp  # lazy: heavy
+    from sklearn.preprocessing import normalize  # lazy: heavy
+
+    n_rows = features.shape[0]
+    members = sp.csr_matrix((np.ones(n_rows), (y, np.arange(n_rows))), shape=(n_classes, n_rows))
+    centroids = normalize(sp.csr_matrix(members @ features))
+    everyone = np.arange(n_rows)
+    close_block = 64
+
+    def negatives_of(block: range) -> list[np.ndarray]:
+        """The rows each tracker of ``block`` is trained against."""
+        chosen = []
+        closeness = None
+        for c in block:
+            others = np.flatnonzero(y != c)
+            if max_negatives is None or len(others) <= max_negatives:
+                chosen.append(others)
+                continue
+            if closeness is None:
+                closeness = (features @ centroids[block.start : block.stop].T).toarray()
+            score = closeness[:, c - block.start].copy()
+            score[y == c] = -np.inf
+            # the max_negatives highest scores; equal scores at the cut go by row (a total
+            # order whatever the partition algorithm does with ties)
+            cut = np.partition(score, n_rows - max_negatives)[n_rows - max_negatives]
+            above = np.flatnonzero(score > cut)
+            tied = np.flatnonzero(score == cut)[: max_negatives - len(above)]
+            chosen.append(np.sort(np.concatenate([above, tied])))
+        return chosen
+
+    jobs = []
+    for first in range(0, n_classes, close_block):
+        block = range(first, min(first + close_block, n_classes))
+        for c, negatives in zip(block, negatives_of(block)):
+            jobs.append(np.sort(np.concatenate([everyone[y == c], negatives])))  # disjoint
+    workers = _workers(n_jobs)
+    if workers == 1 or sum(len(rows) for rows in jobs) < PARALLEL_ROWS:
+        fitted = _fit_binary(features, y, list(enumerate(jobs)), C)
+    else:
+        from joblib import Parallel, delayed  # lazy: heavy
+
+        # processes, not threads: liblinear draws from one global random generator, so
+        # concurrent fits in one process would not be reproducible. Each process gets one
+        # contiguous share of the trackers; the results go back in tracker order.
+        shares = [list(share) for share in _split(list(enumerate(jobs)), workers)]
+        fitted = [
+            result
+            for share in Parallel(n_jobs=workers, backend="loky")(
+                delayed(_fit_binary)(features, y, share, C) for share in shares
+            )
+            for result in share
+        ]
+    indptr = np.concatenate([[0], np.cumsum([len(kept) for kept, _, _ in fitted])])
+    coef = sp.csr_matrix(
+        (
+            np.concatenate([w for _, w, _ in fitted]) if fitted else np.zeros(0),
+            np.concatenate([kept for kept, _, _ in fitted]) if fitted else np.zeros(0, np.int64),
+            indptr,
+        ),
+        shape=(n_classes, features.shape[1]),
+    )
+    return coef, np.asarray([b for _, _, b in fitted], dtype=np.float64)
+
+
+def _decision(features: sp.csr_matrix, coef: sp.csr_matrix, intercept: np.ndarray) -> np.ndarray:
+    """Every tracker's SVM decision value for each row of ``features`` (texts x trackers)."""
+    import numpy as np  # lazy: heavy
+
+    # a sparse product, not BLAS: the same text gets bit-equal scores on any CPU
+    return np.asarray((features @ coef.T).toarray()) + intercept[np.newaxis, :]
+
+
+def _training_phrases(chosen: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """``(tracker ids, normalized phrases, phrases as written)`` of every non-empty phrase."""
+    ids: list[str] = []
+    phrases: list[str] = []
+    written: list[str] = []
+    for tracker_id, vocabulary in zip(chosen["tracker_id"], chosen["vocabulary"]):
+        for phrase in vocabulary:
+            norm = normalize_phrase(phrase)
+            if norm:
+                ids.append(str(tracker_id))
+                phrases.append(norm)
+                written.append(phrase)
+    return ids, phrases, written
+
+
+def _fit_binary(
+    features: sp.csr_matrix, y: np.ndarray, jobs: list[tuple[int, np.ndarray]], C: float
+) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    """Fit the SVM of each ``(tracker, training rows)`` of ``jobs``: ``(columns, weights,
+    intercept)`` of its non-zero weights, in the order of ``jobs``."""
+    import numpy as np  # lazy: heavy
+    import sklearn  # lazy: heavy
+    from sklearn.svm import LinearSVC  # lazy: heavy
+
+    out = []
+    # the features are finite and the parameters checked: scikit-learn's checks would cost
+    # more than a small SVM's fit, 500 times over
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        for c, rows in jobs:
+            target = (y[rows] == c).astype(np.int64)
+            # dual="auto" is scikit-learn >= 1.5's default; said explicitly, 1.4 solves the same way.
+            svm = LinearSVC(C=C, dual="auto", random_state=0).fit(features[rows], target)
+            weights = svm.coef_.ravel()
+            kept = np.flatnonzero(weights)
+            out.append((kept, weights[kept], float(svm.intercept_[0])))
+    return out
+
+
+def _split(items: list[Any], parts: int) -> list[list[Any]]:
+    """``items`` in at most ``parts`` contiguous shares of (nearly) equal size."""
+    size, extra = divmod(len(items), parts)
+    cuts = [0]
+    for k in range(parts):
+        cuts.append(cuts[-1] + size + (k < extra))
+    return [items[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _workers(n_jobs: int | None) -> int:
+    """Processes for ``n_jobs`` (joblib's convention: None is 1, -1 every CPU)."""
+    if n_jobs is None:
+        return 1
+    return max(1, (os.cpu_count() or 1) + 1 + n_jobs) if n_jobs < 0 else n_jobs
+
+
 class TrackerMatcher(BaseEstimator):
     """Predict the tracker a text would most likely trigger (see the module docs).
 
-    Parameters: ``C`` (the SVM's regularisation, default 1.0), ``word_ngrams`` ((1, 2)),
-    ``char_ngrams`` ((2, 5)). After :meth:`fit`: ``classes_`` (tracker ids, in tracker order),
-    ``tracker_names_``, ``n_phrases_``.
+    Parameters
+    ----------
+    C : float
+        The SVMs' regularisation (default 2.0, the best of 0.7, 1, 1.5 and 2 on CLINC150's
+        validation split).
+    word_ngrams, char_ngrams : tuple of int
+        The n-gram ranges of the word (default (1, 2)) and character (``char_wb``, (2, 5))
+        features.
+    max_negatives : int or None
+        Each tracker's SVM learns its phrases against at most this many phrases of the other
+        trackers, the closest to its centroid (default 2,000); ``None`` uses them all (exact
+        one-vs-rest, slow on large accounts).
+    n_jobs : int or None
+        Processes fitting the SVMs of a large account (default ``-1``: one per CPU; ``None``
+        or 1: this process only). Small accounts (below :data:`PARALLEL_ROWS` training rows in
+        all) are always fitted in this process. The model does not depend on it: each SVM is
+        fitted alone, with the same seed, and put in its tracker's place.
 
-    Determinism: the SVM's solver shuffles with a fixed seed, so fitting the same trackers
-    twice gives the same model; every ranking breaks equal scores by tracker order (the order
-    of ``classes_``), and :meth:`predict` picks the first of equal best scores likewise.
+    After :meth:`fit`: ``classes_`` (tracker ids, in tracker order), ``tracker_names_``,
+    ``n_phrases_``, ``coef_`` (sparse, trackers x features) and ``intercept_``.
+
+    Determinism: each SVM's solver shuffles with a fixed seed and its training rows are
+    chosen by a total order, so fitting the same trackers twice gives the same model; every
+    ranking breaks equal scores by tracker order (the order of ``classes_``), and
+    :meth:`predict` picks the first of equal best scores likewise.
     """
 
     def __init__(
-        self, C: float = 1.0, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5)
+        self,
+        C: float = 2.0,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (2, 5),
+        max_negatives: int | None = 2000,
+        n_jobs: int | None = -1,
     ) -> None:
         self.C = C
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
+        self.max_negatives = max_negatives
+        self.n_jobs = n_jobs
 
     # ---------------------------------------------------------------- fitting
     def _check_params(self) -> None:
@@ -95,29 +360,16 @@ class TrackerMatcher(BaseEstimator):
             raise InvalidParameterError(f"C must be a positive number, got {self.C!r}", parameter="C")
         for name in ("word_ngrams", "char_ngrams"):
             check_ngram_range(name, getattr(self, name), allow_none=False)
+        check_count("max_negatives", self.max_negatives, allow_none=True)
+        if self.n_jobs is not None and (
+            isinstance(self.n_jobs, bool) or not isinstance(self.n_jobs, int) or self.n_jobs == 0
+        ):
+            raise InvalidParameterError(
+                f"n_jobs must be None or a non-zero integer, got {self.n_jobs!r}", parameter="n_jobs"
+            )
 
-    def _vectorizers(self) -> tuple[Any, Any]:
-        from sklearn.feature_extraction.text import TfidfVectorizer  # lazy: heavy
-
-        words = TfidfVectorizer(
-            analyzer="word",
-            ngram_range=tuple(self.word_ngrams),
-            sublinear_tf=True,
-            token_pattern=r"(?u)\b\w+\b",
-        )
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), sublinear_tf=True)
-        return words, chars
-
-    def _features(self, texts: list[str], fit: bool = False) -> sp.csr_matrix:
-        import scipy.sparse as sp  # lazy: heavy
-        from sklearn.preprocessing import normalize  # lazy: heavy
-
-        if fit:
-            self._words, self._chars = self._vectorizers()
-            blocks = [self._words.fit_transform(texts), self._chars.fit_transform(texts)]
-        else:
-            blocks = [self._words.transform(texts), self._chars.transform(texts)]
-        return normalize(sp.hstack(blocks).tocsr())
+    def _features(self, texts: list[str]) -> sp.csr_matrix:
+        return self._featurizer.transform(texts)
 
     def fit(self, trackers: TrackersLike, y: None = None, *, select: Select = None) -> TrackerMatcher:
         """Learn from every phrase of the (selected) trackers; returns ``self``.
@@ -126,48 +378,34 @@ class TrackerMatcher(BaseEstimator):
         trackers with phrases are needed.
         """
         import numpy as np  # lazy: heavy
-        from sklearn.svm import LinearSVC  # lazy: heavy
 
         self._check_params()
         _, chosen = prepare(trackers, select)
-        ids: list[str] = []
-        phrases: list[str] = []
-        written: list[str] = []
-        for tracker_id, vocabulary in zip(chosen["tracker_id"], chosen["vocabulary"]):
-            for phrase in vocabulary:
-                norm = normalize_phrase(phrase)
-                if norm:
-                    ids.append(str(tracker_id))
-                    phrases.append(norm)
-                    written.append(phrase)
+        ids, phrases, written = _training_phrases(chosen)
         classes = list(dict.fromkeys(ids))
         if len(classes) < 2:
             raise TrackerDataError(
                 f"a matcher needs at least two trackers with phrases; got {len(classes)}"
                 + (f" (of {len(chosen)} trackers)" if len(chosen) != len(classes) else "")
             )
-        features = self._features(phrases, fit=True)
         self.classes_ = np.asarray(classes, dtype=object)
         name_of = {str(i): str(n) for i, n in zip(chosen["tracker_id"], chosen["name"])}
         self.tracker_names_ = np.asarray([name_of[c] for c in classes], dtype=object)
         index = {c: k for k, c in enumerate(classes)}
         self._y = np.asarray([index[i] for i in ids], dtype=np.int64)
+        self._featurizer = _Features(self.word_ngrams, self.char_ngrams)
+        counts = self._featurizer.count(phrases)
+        features = self._featurizer.fit_idf(counts).weight(counts)
         self._features_by_term = features.T.tocsr()
         self._phrases = written
         self.n_phrases_ = len(phrases)
-        # dual="auto" is scikit-learn >= 1.5's default; said explicitly, 1.4 solves the same way.
-        self._svm = LinearSVC(C=self.C, dual="auto", random_state=0).fit(features, self._y)
-        return self
-
-    def _fit_arrays(self, phrases: list[str], y: np.ndarray) -> TrackerMatcher:
-        """Fit on normalized phrases and integer labels (what :func:`confusion` needs per fold)."""
-        from sklearn.svm import LinearSVC  # lazy: heavy
-
-        self._svm = LinearSVC(C=self.C, dual="auto", random_state=0).fit(self._features(phrases, fit=True), y)
+        self.coef_, self.intercept_ = _fit_svms(
+            features, self._y, len(classes), C=self.C, max_negatives=self.max_negatives, n_jobs=self.n_jobs
+        )
         return self
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "_svm"):
+        if not hasattr(self, "coef_"):
             from sklearn.exceptions import NotFittedError  # lazy: heavy
 
             raise NotFittedError("this TrackerMatcher is not fitted yet: call .fit(trackers) first")
@@ -184,12 +422,7 @@ class TrackerMatcher(BaseEstimator):
         return self._scores(self._features([normalize_phrase(t) for t in texts]))
 
     def _scores(self, features: sp.csr_matrix) -> np.ndarray:
-        import numpy as np  # lazy: heavy
-
-        scores = self._svm.decision_function(features)
-        if scores.ndim == 1:  # two trackers: scikit-learn returns one column
-            scores = np.column_stack([-scores, scores])
-        return scores
+        return _decision(features, self.coef_, self.intercept_)
 
     def predict(self, texts: Iterable[str]) -> np.ndarray:
         """The most likely tracker **name** for each text."""
@@ -292,7 +525,8 @@ def confusion(
     random_state : int
         Seed of the fold assignment.
     **matcher_params
-        :class:`TrackerMatcher`'s parameters.
+        :class:`TrackerMatcher`'s parameters (``n_jobs`` included: the folds' SVMs are fitted
+        in worker processes on a large account).
 
     Returns
     -------
@@ -303,7 +537,9 @@ def confusion(
 
     Notes
     -----
-    Rows and columns follow tracker order; a phrase whose best scores tie goes to the first of
+    The phrases are counted once; each fold learns its IDF (terms only the held-out phrases
+    have are dropped) and its SVMs from its training phrases alone, as a matcher fitted on
+    them would. Rows and columns follow tracker order; a phrase whose best scores tie goes to the first of
     those trackers in that order.
 
     Examples
@@ -324,14 +560,22 @@ def confusion(
     import numpy as np  # lazy: heavy
 
     folds = check_count("folds", folds, minimum=2, allow_none=True)
+    params = TrackerMatcher(**matcher_params).get_params()  # unknown parameters fail here
+    checker = TrackerMatcher(**params)
+    checker._check_params()
     _, chosen = prepare(trackers, select)
     keep = np.asarray([any(normalize_phrase(p) for p in vocab) for vocab in chosen["vocabulary"]], dtype=bool)
     chosen = chosen.loc[keep].reset_index(drop=True)
-    full = TrackerMatcher(**matcher_params).fit(chosen)
-    y = full._y
+    tracker_ids, phrases, _ = _training_phrases(chosen)
+    ids = list(dict.fromkeys(tracker_ids))
+    if len(ids) < 2:
+        raise TrackerDataError(f"a confusion table needs at least two trackers with phrases; got {len(ids)}")
+    index = {c: k for k, c in enumerate(ids)}
+    y = np.asarray([index[i] for i in tracker_ids], dtype=np.int64)
     n = len(y)
-    ids = [str(i) for i in full.classes_]
-    phrases = [normalize_phrase(p) for p in full._phrases]
+    # counted once; each fold learns its IDF and SVMs from its training rows only
+    featurizer = _Features(params["word_ngrams"], params["char_ngrams"])
+    counts = featurizer.count(phrases)
     if folds is None or folds >= n:
         assignment = np.arange(n)
     else:
@@ -344,11 +588,18 @@ def confusion(
         if len(present) < 2:  # nothing to compete with: the phrase stays where it is
             predicted[held] = y[held] if len(present) == 0 else present[0]
             continue
-        model = TrackerMatcher(**matcher_params)
-        model._fit_arrays([phrases[r] for r in rest], y[rest])
-        scores = model._svm.decision_function(model._features([phrases[h] for h in held]))
-        if scores.ndim == 1:
-            scores = np.column_stack([-scores, scores])
+        features = featurizer.fit_idf(counts, rest).weight(counts)
+        relabel = np.full(len(ids), -1, dtype=np.int64)
+        relabel[present] = np.arange(len(present))
+        coef, intercept = _fit_svms(
+            features[rest],
+            relabel[y[rest]],
+            len(present),
+            C=params["C"],
+            max_negatives=params["max_negatives"],
+            n_jobs=params["n_jobs"],
+        )
+        scores = _decision(features[held], coef, intercept)
         predicted[held] = present[np.argmax(scores, axis=1)]
     counts = np.zeros((len(ids), len(ids)), dtype=np.int64)
     np.add.at(counts, (y, predicted), 1)
