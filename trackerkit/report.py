@@ -69,6 +69,9 @@ __all__ = ["HEADLINE_ITEMS", "build_report", "write_report"]
 # "min_phrases (5)" in a rule's description: a parameter's name, then its default.
 _PARAMETER_VALUE = re.compile(r"\b[a-z]+(?:_[a-z]+)+ \((\d+)\)")
 
+# Sections around a plot: in print, they start a page, so the plot stays with its heading.
+_FIGURE_SECTIONS = ("similarity", "sizes")
+
 #: The most findings the headline names in words (the audit section lists them all).
 HEADLINE_ITEMS = 5
 
@@ -182,7 +185,9 @@ details.rule > summary { cursor: pointer; padding: .45em 0; }
 .where { color: var(--muted); }
 .print-only { display: none; }
 @media print {
-  @page { size: A4; margin: 14mm 12mm 16mm; }
+  @page { size: A4; margin: 14mm 12mm 16mm;
+          @bottom-right { content: "page " counter(page) " of " counter(pages); font-size: 8pt;
+                          color: #777; } }
   body { font-size: 10pt; max-width: none; margin: 0; padding: 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   nav, .screen-only, details.rule { display: none !important; }
@@ -191,10 +196,14 @@ details.rule > summary { cursor: pointer; padding: .45em 0; }
   a { color: inherit; text-decoration: none; }
   h2, h3, h4, summary, .rule-title, .sev-meaning { break-after: avoid; page-break-after: avoid; }
   h2 { margin-top: 1.4em; }
+  section.figure-section { break-before: page; page-break-before: always; }
+  section.figure-section h2 { margin-top: 0; }
+  p { orphans: 3; widows: 3; } .intro { break-inside: avoid; break-after: avoid; }
   .figure, .headline ol li, tr, table.grouped tbody { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
-  table { font-size: 8.5pt; }
-  .figure img { max-height: 235mm; width: auto; max-width: 100%; }
+  .table-wrap { overflow: visible; }  /* a scroll box does not break across pages */
+  table { font-size: 8.5pt; line-height: 1.3; } th, td { padding: 2px 10px 2px 0; }
+  .figure img { max-height: 215mm; width: auto; max-width: 100%; }
   .print-rule { margin: .6em 0 .2em; }
   .print-rule .rule-title { margin: 0; font-size: 1em; }
 }
@@ -626,7 +635,9 @@ def build_report(
     ]
     nav = " ".join(f'<a href="#{key}">{_esc(name)}</a>' for key, name, _ in sections)
     body = "\n".join(
-        f'<section><h2 id="{key}">{_esc(name)}</h2>\n{content}</section>' for key, name, content in sections
+        f"<section{' class=figure-section' if key in _FIGURE_SECTIONS else ''}>"
+        f'<h2 id="{key}">{_esc(name)}</h2>\n{content}</section>'
+        for key, name, content in sections
     )
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
