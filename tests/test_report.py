@@ -185,6 +185,18 @@ def test_an_account_with_nothing_to_fix_says_so():
     assert "too few phrases" in headline.lower()  # 3 phrases each: Symbl asks for 5
     assert "Overlapping trackers" not in headline  # nothing is 0.9 similar
     assert "No two trackers are 0.90 or more similar." in doc.text()
+    # and one with no finding at all
+    account[0]["vocabulary"] += ["send my money back", "return it for a refund"]
+    account[1]["vocabulary"] += ["nice to meet you", "welcome to the call"]
+    assert trackerkit.audit(account).empty
+    doc = parse(build_report(account))
+    headline = " ".join(doc.find("section", id="headline")[0].text().split())
+    assert "2 trackers with 10 phrases. The audit found nothing to fix." in headline
+    assert "Nothing to do: no audit finding, and no two trackers are 0.25 or more similar." in headline
+    assert not doc.find("details")
+    for section in doc.iter("section"):
+        if section.attrs.get("id") != "headline":
+            assert [p for p in section.iter("p") if "intro" in p.classes()], section.find("h2")[0].text()
 
 
 def test_column_labels_are_words(sample_doc):
@@ -261,6 +273,11 @@ def test_the_audit_is_grouped_by_severity_and_rule_with_counts_and_collapsible_d
     # parameter names
     too_few = audit_section.find("details", id="rule-too_few_phrases")[0]
     assert "Fewer than 5 phrases." in too_few.text() and "min_phrases" not in too_few.text()
+    # the numbers in a rule's details are explained once, above its findings
+    near = audit_section.find("details", id="rule-near_duplicate_phrase")[0]
+    about = next(p for p in near.iter("p") if "rule-about" in p.classes()).text()
+    assert "from 0 = unrelated to 1 = the same once case and punctuation are ignored" in about
+    assert sum("score" in td.text() for td in near.iter("td")) > 0  # the details do show scores
 
 
 def _expected_rule_order(findings) -> list[str]:

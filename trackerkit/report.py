@@ -124,6 +124,18 @@ _RULE_TEXT = {
     ),
 }
 
+# What the numbers in a rule's details are, said once above its findings: (a text the details
+# show the number with, what it is). Said only when a detail has that text.
+_NEAR_SCORE = (
+    "The score in each detail is the near-duplicate score of the two phrases, from 0 = unrelated "
+    "to 1 = the same once case and punctuation are ignored (see Near-duplicate phrases)."
+)
+_RULE_NUMBERS = {
+    "near_duplicate_within": ("score ", _NEAR_SCORE),
+    "near_duplicate_phrase": ("score ", _NEAR_SCORE),
+    "typo": ("(seen ", "“Seen 3x”: how many times the word occurs in all the phrases of the account."),
+}
+
 # How the near-duplicate search's ``kind`` reads (in the column "Differs in").
 _MATCH_WORDS = {
     "exact": "nothing",
@@ -486,8 +498,6 @@ def _audit_section(groups: list[_RuleGroup], max_rows: int) -> str:
     """Per severity, a heading with its count and meaning; per rule, a ``<details>`` whose
     summary is the count and title and whose body is the rule's description and findings, and
     the same again in a block shown only in print."""
-    if not groups:
-        return "<p>The audit found nothing.</p>"
     parts = [
         _intro(
             "Every problem the audit found, by severity and then by rule, the rules with the most "
@@ -496,6 +506,8 @@ def _audit_section(groups: list[_RuleGroup], max_rows: int) -> str:
             '<span class="screen-only"> (open a rule to see them)</span>.'
         )
     ]
+    if not groups:
+        return parts[0] + "<p>The audit found nothing.</p>"
     for severity in SEVERITIES:
         chosen = [g for g in groups if g.severity == severity]
         if not chosen:
@@ -508,6 +520,9 @@ def _audit_section(groups: list[_RuleGroup], max_rows: int) -> str:
         for group in chosen:
             description = _plain(AUDIT_RULES[group.rule].description) if group.rule in AUDIT_RULES else ""
             about = _esc(_sentence(description)) + "." if description else ""
+            marker, numbers = _RULE_NUMBERS.get(group.rule, ("", ""))
+            if numbers and group.rows["detail"].str.contains(marker, regex=False).any():
+                about += f" {_esc(numbers)}"
             advice = f" <b>To do:</b> {_esc(group.advice)}" if group.advice else ""
             columns = [
                 c
@@ -691,8 +706,9 @@ def _clusters_section(clusters: pd.DataFrame, threshold: float, max_rows: int) -
         "Groups of trackers whose vocabularies are on average at least "
         f"{threshold:.2f} similar (average-linkage clustering of the similarity above): candidates "
         "to merge, or to make distinct. <i>Mean similarity</i> is a tracker's average similarity to "
-        "the other members of its group, <i>Closest</i> its most similar fellow member; both on "
-        "the same scale, 0 = nothing in common, 1 = same vocabulary."
+        "the other members of its group; <i>Closest tracker</i> is its most similar fellow member, "
+        "and <i>Its similarity</i> how similar they are. Both on the same scale, 0 = nothing in "
+        "common, 1 = same vocabulary."
     )
     columns = (
         _Column("cluster", "Group", "int"),
