@@ -49,16 +49,17 @@ FIGURES = ("fit", "confusion", "audit", "similarity", "phrases", "neighbours", "
 
 def cpu_seconds() -> float:
     """CPU time of this process and of its worker processes (the matcher's SVMs are fitted in
-    joblib workers, which stay alive between calls: their time is read from /proc)."""
-    total = time.process_time()
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    joblib workers, which stay alive between calls)."""
+    import psutil  # jupyter's kernel depends on it; the bench extra installs it
+
+    me = psutil.Process()
+    total = 0.0
+    for process in [me, *me.children(recursive=True)]:
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            times = process.cpu_times()
+        except psutil.Error:
             continue
-        if int(fields[1]) == os.getpid():  # ppid; utime and stime are fields 14 and 15
-            total += (int(fields[11]) + int(fields[12])) / tick
+        total += times.user + times.system
     return total
 
 
