@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -541,7 +542,7 @@ def _table_rows(text: str) -> list[dict[str, str]]:
     """The rows of an aligned table, a wrapped cell joined back with single spaces."""
     lines = text.splitlines()
     header, rule = lines[0], lines[1]
-    spans = [(m.start(), m.end()) for m in __import__("re").finditer(r"-+", rule)]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
     names = [header[a:b].strip() for a, b in spans[:-1]] + [header[spans[-1][0] :].strip()]
     rows: list[dict[str, list[str]]] = []
     for line in lines[2:]:
@@ -732,3 +733,29 @@ def test_match_language_gates_trackers_that_declare_languages():
     assert "Cancelación de Servicio" in spanish
     english = json.loads(run("match", text, "--language", "en-US", "--format", "json").stdout)
     assert "Cancelación de Servicio" not in {r["tracker"] for r in english}
+
+
+def test_a_narrow_terminal_splits_long_words_rather_than_overflow():
+    import pandas as pd
+
+    from trackerkit.cli import emit
+
+    frame = pd.DataFrame(
+        {
+            "rule": ["duplicate_phrase_normalized", "typo"],
+            "tracker": ["Cancelación de Servicio", "Billing"],
+            "detail": ["same phrase as position 3 once normalized; Symbl requires unique phrases", "x"],
+        }
+    )
+    for width in (40, 60):
+        out = io.StringIO()
+        emit(frame, "table", out, width=width)
+        lines = out.getvalue().splitlines()
+        assert max(map(len, lines)) <= width, width
+        spans = [(m.start(), m.end()) for m in re.finditer(r"-+", lines[1])]
+        for name, (a, b) in zip(frame.columns, spans):
+            pieces = "".join(line[a:b] for line in lines[2:]).replace(" ", "")
+            assert pieces == "".join(frame[name]).replace(" ", ""), (width, name)  # all there, in order
+    roomy = io.StringIO()
+    emit(frame, "table", roomy, width=90)  # room enough: words stay whole
+    assert "duplicate_phrase_normalized" in roomy.getvalue()

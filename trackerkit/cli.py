@@ -195,14 +195,18 @@ def _format_cell(value: Any) -> str:
     return _printable(" ".join(str(value).split()))
 
 
+def _span(widths: Sequence[int]) -> int:
+    """A table's width: its columns and the gaps between them."""
+    return sum(widths) + len(_GAP) * (len(widths) - 1)
+
+
 def _fit(natural: list[int], floors: list[int], numeric: list[bool], width: int | None) -> list[int]:
     """Column widths for a table of ``width`` characters: numbers keep theirs, text columns are
     narrowed, the widest first, down to their floor (the table is then wider than ``width``:
     never a cell cut)."""
-    total = sum(natural) + len(_GAP) * (len(natural) - 1)
-    if width is None or total <= width:
+    if width is None or _span(natural) <= width:
         return natural
-    room = width - total + sum(w for w, num in zip(natural, numeric) if not num)  # for text columns
+    room = width - _span(natural) + sum(w for w, num in zip(natural, numeric) if not num)  # for text
     text = [i for i, num in enumerate(numeric) if not num]
 
     def widths(cap: int) -> list[int]:
@@ -232,10 +236,14 @@ def _table_lines(frame: pd.DataFrame, width: int | None) -> list[str]:
     headers = [_printable(str(c)) for c in frame.columns]
     numeric = [frame[c].dtype.kind in "iuf" for c in frame.columns]
     natural = [max(len(h), *(len(v) for v in shown[c])) for h, c in zip(headers, shown.columns)]
-    # a wrapped column keeps its header and its longest word whole (up to _MAX_WORD)
+    # a wrapped column keeps its header and, when the table still fits, its longest word whole
+    # (up to _MAX_WORD): a word split is better than rows running past the terminal's edge
     words = [max((len(word) for v in shown[c] for word in v.split()), default=0) for c in shown.columns]
-    floors = [min(w, max(len(h), _MIN_COLUMN, min(x, _MAX_WORD))) for w, h, x in zip(natural, headers, words)]
-    widths = _fit(natural, floors, numeric, width)
+    plain = [min(w, max(len(h), _MIN_COLUMN)) for w, h in zip(natural, headers)]
+    whole = [max(f, min(w, x, _MAX_WORD)) for f, w, x in zip(plain, natural, words)]
+    widths = _fit(natural, whole, numeric, width)
+    if width is not None and _span(widths) > width:
+        widths = _fit(natural, plain, numeric, width)
 
     def line(cells: Sequence[str]) -> str:
         return _GAP.join(
