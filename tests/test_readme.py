@@ -42,7 +42,7 @@ def test_the_first_command_shows_the_whole_project_in_the_file_browser(monkeypat
     app = ServerApp()
     app.parse_command_line(argv)
     assert Path(app.root_dir) == ROOT
-    assert app._resolve_file_to_run_and_root_dir() == "notebooks/01-quickstart.ipynb"
+    assert Path(app.file_to_run).relative_to(app.root_dir) == Path("notebooks/01-quickstart.ipynb")
     bare = ServerApp()  # without the root: only notebooks/ (what the README's option fixes)
     bare.parse_command_line([a for a in argv if not a.startswith("--ServerApp.root_dir")])
     assert Path(bare.root_dir) == ROOT / "notebooks"
