@@ -263,7 +263,7 @@ def listing_window(
 ) -> tuple[dt.datetime, dt.datetime]:
     """The window a listing sends, made explicit: ``end_time`` defaults to now, ``start_time``
     to 7 days before ``end_time`` (the API's own default); a ``timedelta`` start is that long
-    before the end. Times without a time zone are UTC.
+    before the end. Times without a time zone are UTC; both are cut to milliseconds, as sent.
 
         >>> start, end = listing_window("2026-06-01", dt.timedelta(days=30) + dt.datetime(2026, 6, 1))
         >>> _iso(start), _iso(end)
@@ -284,6 +284,8 @@ def listing_window(
         start = end - start_time
     else:
         start = _moment(start_time, "start_time")
+    # Reported exactly as sent: the API's timestamps have milliseconds.
+    start, end = (m.replace(microsecond=m.microsecond // 1000 * 1000) for m in (start, end))
     if start >= end:
         raise InvalidParameterError(
             f"start_time ({_iso(start)}) must be before end_time ({_iso(end)})", parameter="start_time"

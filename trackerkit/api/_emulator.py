@@ -301,9 +301,10 @@ class SymblEmulator:
             now = time.monotonic()
             self._tokens = dict.fromkeys(self._tokens, now)
 
-    def issue_token(self, ttl: float | None = None) -> str:
-        """A valid access token without the exchange (``ttl`` None: it never expires)."""
-        token = "emu-" + secrets.token_urlsafe(24)
+    def issue_token(self, ttl: float | None = None, *, value: str | None = None) -> str:
+        """A valid access token without the exchange (``ttl`` None: it never expires);
+        ``value`` chooses the token (tests that plant it in served data), else a random one."""
+        token = value if value is not None else "emu-" + secrets.token_urlsafe(24)
         with self._lock:
             self._tokens[token] = None if ttl is None else time.monotonic() + ttl
         return token
