@@ -755,8 +755,9 @@ def test_emulator_routes_404s_and_write_methods(sample_ids):
         SymblEmulator(conversations=document(conversation("c1")), tracker_results={"c2": []})
 
 
-def test_emulator_of_a_trackers_only_account_has_no_conversation_routes(emulator):
+def test_emulator_of_a_trackers_only_account_has_no_conversation_routes(emulator, account):
     assert get(emulator, LIST)[0] == 404
+    assert get(SymblEmulator(account, conversations=[]), LIST) == (200, {"conversations": []})
     assert repr(SymblEmulator(conversations="sample")) == "SymblEmulator(48 trackers, 120 conversations)"
 
 

@@ -171,7 +171,7 @@ class SymblEmulator:
     ``expiresIn`` of generated tokens, enforced. ``page_size``: paginate tracker list
     responses with ``nextToken`` (None: never). ``latency``: seconds added to every response.
 
-    Conversations (served only when there are some: without, the conversation paths answer
+    Conversations (served only when given, even none: without, the conversation paths answer
     404 as on a trackers-only server):
 
     * ``conversations``: ``"sample"`` (the 120 sample calls; the default when ``trackers`` is
@@ -231,6 +231,7 @@ class SymblEmulator:
         self.results_paths = tuple(results_paths)
         self.max_page_size = max_page_size
         self.now = now
+        self._serves_conversations = conversations is not None
         self._conversations = _load_conversations(conversations)
         self._results = _load_results(tracker_results, self._conversations)
         records = _load_trackers(trackers)
@@ -253,7 +254,7 @@ class SymblEmulator:
         self.url: str | None = None
 
     def __repr__(self) -> str:
-        if self._conversations:
+        if self._serves_conversations:
             return f"SymblEmulator({len(self._trackers)} trackers, {len(self._conversations)} conversations)"
         return f"SymblEmulator({len(self._trackers)} trackers)"
 
@@ -390,7 +391,9 @@ class SymblEmulator:
             if method != "POST":
                 return _error(405, "Method not allowed")
             return self._generate_token(body)
-        if self._conversations and (path == CONVERSATIONS_PATH or path.startswith(CONVERSATIONS_PATH + "/")):
+        if self._serves_conversations and (
+            path == CONVERSATIONS_PATH or path.startswith(CONVERSATIONS_PATH + "/")
+        ):
             if method != "GET":
                 return _error(405, "Method not allowed (the emulator is read only)")
             denied = self._check_token(headers)
