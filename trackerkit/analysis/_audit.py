@@ -107,6 +107,18 @@ def audit(
         tells apart the findings of one rule on one phrase (near-duplicates of several phrases).
         So the findings depend on the account only.
 
+        **Typos.** Two kinds of evidence must agree. The account's own: a word seen at most
+        twice is one typing slip (:func:`~trackerkit.analysis._audit_rules.typo_edit`) from a
+        word seen at least 3 times as often. A dictionary's: pyspellchecker's word list or
+        wordfreq's frequencies (both bundled; loaded on the first word to check) for the
+        tracker's language: its declared ``languages`` (``es-ES`` is checked against Spanish;
+        a tracker whose declared languages no dictionary has is not checked); with none
+        declared, English, and also the language its words look like when that is not English
+        (as ``non_english`` detects it). A word no dictionary knows is a ``typo`` (warning). A
+        dictionary word is never reported as a typo: when the word it looks like is at least 100
+        times as common in the language, it is a ``real_word_confusion`` (info: ``tome`` for
+        ``time``); otherwise (``uses``/``users``, ``while``/``whole``) nothing is reported.
+
         The rules, in their order (:data:`AUDIT_RULES`):
 
     {rules}
@@ -215,24 +227,22 @@ def _findings_frame(records: list[_Record]) -> pd.DataFrame:
     """The findings frame of ``records``, in the total order (see :func:`audit`'s Notes)."""
     import pandas as pd  # lazy: heavy
 
-    out = pd.DataFrame.from_records(records, columns=[*FINDING_COLUMNS, "_row"])
-    severity_rank = out["severity"].map({s: k for k, s in enumerate(SEVERITIES)}).astype("int64")
-    rule_rank = out["rule"].map({r: k for k, r in enumerate(AUDIT_RULES)}).astype("int64")
-    position_rank = pd.to_numeric(out["position"]).fillna(-1).astype("int64")
-    details = out["detail"].tolist()
+    severity_rank = {s: k for k, s in enumerate(SEVERITIES)}
+    rule_rank = {r: k for k, r in enumerate(AUDIT_RULES)}
     # a total order: one phrase can have several findings of one rule (near-duplicates of
     # several phrases), told apart by their detail
-    order = sorted(
-        range(len(out)),
-        key=lambda k: (
-            severity_rank.iloc[k],
-            out["_row"].iloc[k],
-            position_rank.iloc[k],
-            rule_rank.iloc[k],
-            details[k],
+    records = sorted(
+        records,
+        key=lambda r: (
+            severity_rank[r[4]],
+            r[7],
+            -1 if r[6] is None else r[6],
+            rule_rank[r[3]],
+            r[5],
         ),
     )
-    out = out.iloc[order].drop(columns="_row").reset_index(drop=True)
+    out = pd.DataFrame.from_records(records, columns=[*FINDING_COLUMNS, "_row"])
+    out = out.drop(columns="_row")
     missing_phrase = out["phrase"].isna()  # pandas < 3 turns None into the string "None"
     for c in ("tracker_id", "tracker", "phrase", "rule", "severity", "detail"):
         out[c] = out[c].astype("str")
