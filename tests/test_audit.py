@@ -12,6 +12,7 @@ import pytest
 
 import trackerkit
 from trackerkit.analysis import AUDIT_RULES, _audit_rules
+from trackerkit.analysis._audit import not_listed
 from trackerkit.analysis._audit_rules import Finding, rule, typo_edit
 from trackerkit.constants import FINDING_COLUMNS, SEVERITIES
 from trackerkit.errors import InvalidParameterError, ResultTooLargeError
@@ -445,3 +446,15 @@ def test_a_search_too_large_is_one_not_checked_finding_never_capped(monkeypatch)
 
 def test_no_metadata_rides_on_attrs():
     assert trackerkit.audit("sample", max_per_rule=2).attrs == {}
+
+
+def test_max_per_rule_keeps_the_first_findings_in_the_output_order_however_many():
+    # 1,500 shared_phrase findings: the kept buffer is cut back several times on the way
+    account = [{"id": str(k), "name": f"T{k:03d}", "vocabulary": five()} for k in range(300)]
+    account.reverse()  # the output follows the trackers given, not their ids or names
+    every = trackerkit.audit(account, rules="shared_phrase", max_per_rule=None)
+    assert len(every) == 1500
+    capped = trackerkit.audit(account, rules="shared_phrase", max_per_rule=7)
+    pd.testing.assert_frame_equal(capped.iloc[:7], every.iloc[:7])
+    assert capped["tracker"].iloc[:7].tolist() == ["T299"] * 5 + ["T298"] * 2
+    assert not_listed(capped) == {"shared_phrase": 1493}

@@ -285,9 +285,9 @@ def _words(norm: str) -> list[str]:
 def _guess_language(words: list[str]) -> tuple[str | None, int, int]:
     """``(language, hits, total)``: the language whose function words cover the most words."""
     hits = dict.fromkeys(_FUNCTION_WORDS, 0)
-    for word in words:
+    for word, n in Counter(words).items():
         for lang in _FUNCTION_WORD_LANGUAGES.get(word, ()):
-            hits[lang] += 1
+            hits[lang] += n
     best = max(hits, key=lambda lang: (hits[lang], lang == "en"))
     if hits[best] == 0:
         return None, 0, len(words)
