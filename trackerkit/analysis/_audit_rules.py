@@ -179,6 +179,28 @@ class AuditContext:
         return NearPairs(pairs[pairs["kind"] == "near"], None)
 
     @cached_property
+    def near_pair_rows(self) -> list[tuple[int, int, str, str, int, int, str]]:
+        """The near-duplicate pairs as ``(row_a, row_b, phrase_a, phrase_b, position_a,
+        position_b, score text)``, read from :attr:`near_pairs` once for both rules."""
+        pairs = self.near_pairs.pairs
+        if pairs is None:
+            return []
+        row_of = self.row_of_id
+        return [
+            (row_of[ida], row_of[idb], pa, pb, int(qa), int(qb), _pair_score(score, edits))
+            for ida, idb, pa, pb, qa, qb, score, edits in zip(
+                pairs["tracker_id_a"].tolist(),
+                pairs["tracker_id_b"].tolist(),
+                pairs["phrase_a"].tolist(),
+                pairs["phrase_b"].tolist(),
+                pairs["position_a"].tolist(),
+                pairs["position_b"].tolist(),
+                pairs["score"].tolist(),
+                pairs["edits"].tolist(),
+            )
+        ]
+
+    @cached_property
     def row_of_id(self) -> dict[str, int]:
         return {tracker_id: row for row, tracker_id in enumerate(self.ids)}
 
@@ -792,16 +814,10 @@ def _near_duplicate_within(context: AuditContext) -> Iterator[Finding]:
         return
     if pairs is None:
         return
-    row_of = context.row_of_id
-    for pair in pairs.itertuples(index=False):
-        row = row_of[pair.tracker_id_b]
-        if row_of[pair.tracker_id_a] == row:
+    for ra, rb, phrase_a, phrase_b, position_a, position_b, score in context.near_pair_rows:
+        if ra == rb:
             yield Finding(
-                row,
-                f"near-duplicate of {pair.phrase_a!r} (position {pair.position_a}), "
-                f"{_pair_score(pair.score, pair.edits)}",
-                pair.phrase_b,
-                int(pair.position_b),
+                rb, f"near-duplicate of {phrase_a!r} (position {position_a}), {score}", phrase_b, position_b
             )
 
 
@@ -817,22 +833,14 @@ def _near_duplicate_phrase(context: AuditContext) -> Iterator[Finding]:
         return
     if pairs is None:
         return
-    row_of, names = context.row_of_id, context.names
-    for pair in pairs.itertuples(index=False):
-        ra, rb = row_of[pair.tracker_id_a], row_of[pair.tracker_id_b]
+    names = context.names
+    for ra, rb, phrase_a, phrase_b, position_a, position_b, score in context.near_pair_rows:
         if ra != rb:
-            score = _pair_score(pair.score, pair.edits)
             yield Finding(
-                ra,
-                f"near-duplicate of {pair.phrase_b!r} in {names[rb]!r}, {score}",
-                pair.phrase_a,
-                int(pair.position_a),
+                ra, f"near-duplicate of {phrase_b!r} in {names[rb]!r}, {score}", phrase_a, position_a
             )
             yield Finding(
-                rb,
-                f"near-duplicate of {pair.phrase_a!r} in {names[ra]!r}, {score}",
-                pair.phrase_b,
-                int(pair.position_b),
+                rb, f"near-duplicate of {phrase_a!r} in {names[ra]!r}, {score}", phrase_b, position_b
             )
 
 
