@@ -92,6 +92,8 @@ def report(label: str, account, words: set[str] | None) -> None:
             f"    dictionary words among them, by wamerican: {sum(w in words for w in flagged)} "
             f"({share:.1%}; goal < 10%) {listed}"
         )
+    borderline = sorted({w for w in flagged if own.zipf(w, ("en",)) >= 2.5})
+    print(f"    typo words wordfreq has seen often (Zipf >= 2.5, worth a look): {borderline}")
     print(f"  real_word_confusion findings (info): {len(confusions)}")
     print(
         "  typo words:",
