@@ -113,6 +113,10 @@ _RULE_TEXT = {
     "punctuation": ("Punctuation Symbl does not accept", "Remove it."),
     "case_only_names": ("Names that differ only in case", "Rename or merge them."),
     "typo": ("Possible typos", "Correct the spelling where it is wrong."),
+    "real_word_confusion": (
+        "Real words that may be slips",
+        "Read the phrase: keep it if the word is meant, else write the common word.",
+    ),
     "near_duplicate_within": ("Near-duplicates within a tracker", "Keep one phrase of each pair."),
     "near_duplicate_phrase": (
         "Near-duplicates across trackers",
@@ -134,6 +138,11 @@ _RULE_NUMBERS = {
     "near_duplicate_within": ("score ", _NEAR_SCORE),
     "near_duplicate_phrase": ("score ", _NEAR_SCORE),
     "typo": ("(seen ", "“Seen 3x”: how many times the word occurs in all the phrases of the account."),
+    "real_word_confusion": (
+        "(seen ",
+        "“Seen 3x”: how many times the word occurs in all the phrases of the account; “times as "
+        "common”: how much more often the other word is written in that language (wordfreq).",
+    ),
 }
 
 # How the near-duplicate search's ``kind`` reads (in the column "Differs in").
