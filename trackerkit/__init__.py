@@ -108,6 +108,28 @@ _LAZY: dict[str, str] = {
     "compare_hits": "trackerkit.analysis._replay",
     "would_trigger": "trackerkit.analysis._replay",
     "TfidfScorer": "trackerkit.analysis._scoring",
+    # hit analytics (issue 15)
+    "CoOccurrence": "trackerkit.analysis",
+    "Coverage": "trackerkit.analysis",
+    "HitRates": "trackerkit.analysis",
+    "HitTrend": "trackerkit.analysis",
+    "PhraseHits": "trackerkit.analysis",
+    "VocabularyChange": "trackerkit.analysis",
+    "co_occurrence": "trackerkit.analysis",
+    "compare_versions": "trackerkit.analysis",
+    "coverage": "trackerkit.analysis",
+    "hit_rates": "trackerkit.analysis",
+    "hits_by_attribute": "trackerkit.analysis",
+    "hits_by_period": "trackerkit.analysis",
+    "hits_by_speaker": "trackerkit.analysis",
+    "phrase_hits": "trackerkit.analysis",
+    "rate_change": "trackerkit.analysis",
+    "silent_trackers": "trackerkit.analysis",
+    "suggest_phrases": "trackerkit.analysis",
+    "ReviewLog": "trackerkit.analysis",
+    "precision": "trackerkit.analysis",
+    "review_sample": "trackerkit.analysis",
+    "wilson_interval": "trackerkit.analysis",
 }
 
 __all__ = [
