@@ -36,7 +36,7 @@ Submodules load on first use (scikit-learn and scipy with them).
 
     >>> import trackerkit.analysis as analysis
     >>> sorted(analysis.__all__)[:3]
-    ['AUDIT_RULES', 'Clustering', 'Confusion']
+    ['AUDIT_RULES', 'Clustering', 'CoOccurrence']
 """
 
 from __future__ import annotations

@@ -59,8 +59,9 @@ from typing import TYPE_CHECKING, Any
 
 from trackerkit._validation import check_choice, check_count, check_fraction, check_ngram_range
 from trackerkit.analysis._common import first_occurrences, prepare, resolve_key
-from trackerkit.analysis._replay import languages_match
+from trackerkit.analysis._replay import _as_messages_frame, languages_match, replay
 from trackerkit.analysis._results import _frame_html
+from trackerkit.analysis._scoring import TfidfScorer
 from trackerkit.constants import HIT_COLUMNS, MESSAGE_COLUMNS, PERIODS
 from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import normalize_phrase
@@ -726,8 +727,6 @@ def _phrase_scorer(table: pd.DataFrame) -> tuple[Any, np.ndarray, list[str]]:
     """A TF-IDF scorer fitted on every phrase, the tracker of each phrase, and the phrases."""
     import numpy as np  # lazy: heavy
 
-    from trackerkit.analysis._scoring import TfidfScorer
-
     phrases, groups = [], []
     for t, vocabulary in enumerate(table["vocabulary"]):
         for _, (_, phrase) in first_occurrences(vocabulary or []).items():
@@ -824,8 +823,8 @@ def coverage(
     kept = _restrict(hits, table["tracker_id"].tolist(), conv.index)
     hit_conv = set(kept["conversation_id"].astype(str).unique())
     uncaught_conv = conv[~conv.index.isin(hit_conv)].reset_index()
-    key_m = messages["conversation_id"].astype(str) + "\x00" + messages["message_id"].astype(str)
-    key_h = pd.Index(kept["conversation_id"].astype(str) + "\x00" + kept["message_id"].astype(str)).unique()
+    key_m = messages["conversation_id"].astype(str) + "\x1f" + messages["message_id"].astype(str)
+    key_h = pd.Index(kept["conversation_id"].astype(str) + "\x1f" + kept["message_id"].astype(str)).unique()
     caught = key_m.isin(key_h).to_numpy()
     speaker = messages[by].astype(object).where(messages[by].notna(), _MISSING).astype(str)
     frame = pd.DataFrame({"speaker": speaker.to_numpy(), "caught": caught})
@@ -1362,8 +1361,6 @@ def compare_versions(
     import numpy as np  # lazy: heavy
     import pandas as pd  # lazy: heavy
 
-    from trackerkit.analysis._replay import _as_messages_frame, replay
-
     examples = check_count("examples", examples, minimum=0)
     _, old = prepare(before)
     _, new = prepare(after)
@@ -1397,7 +1394,7 @@ def compare_versions(
     merged["side"] = side.astype(str)
     text_of = pd.Series(
         frame["text"].to_numpy(),
-        index=frame["conversation_id"].astype(str) + "\x00" + frame["message_id"].astype(str),
+        index=frame["conversation_id"].astype(str) + "\x1f" + frame["message_id"].astype(str),
     )
     rows, example_rows = [], []
     for tracker_id in ids:
@@ -1448,7 +1445,7 @@ def compare_versions(
                         conv_id,
                         msg_id,
                         "; ".join(phrases),
-                        text_of[conv_id + "\x00" + msg_id],
+                        text_of[conv_id + "\x1f" + msg_id],
                     )
                 )
     trackers_out = pd.DataFrame.from_records(
@@ -1626,15 +1623,15 @@ def suggest_phrases(
     vocabulary = list(account["vocabulary"].iloc[position])
     table = _tracker_table(hits, account)
     texts = messages["text"].fillna("").astype(str)
-    key_m = messages["conversation_id"].astype(str) + "\x00" + messages["message_id"].astype(str)
+    key_m = messages["conversation_id"].astype(str) + "\x1f" + messages["message_id"].astype(str)
     mine = hits[
         (hits["tracker_id"].astype(str) == tracker_id).to_numpy() & (hits["match"] != "literal").to_numpy()
     ]
-    key_mine = set(mine["conversation_id"].astype(str) + "\x00" + mine["message_id"].astype(str))
+    key_mine = set(mine["conversation_id"].astype(str) + "\x1f" + mine["message_id"].astype(str))
     from_meaning = np.flatnonzero(key_m.isin(key_mine).to_numpy())
     kept = _restrict(hits, table["tracker_id"].tolist(), None)
     caught = key_m.isin(
-        set(kept["conversation_id"].astype(str) + "\x00" + kept["message_id"].astype(str))
+        set(kept["conversation_id"].astype(str) + "\x1f" + kept["message_id"].astype(str))
     ).to_numpy()
     candidates = np.flatnonzero(~caught & texts.str.strip().ne("").to_numpy())
     if len(candidates) > max_messages:
