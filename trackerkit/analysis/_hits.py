@@ -776,7 +776,7 @@ def coverage(
     by: str = "speaker_name",
     k: int = 3,
     min_score: float = 0.3,
-    max_messages: int = 5000,
+    max_messages: int = 2000,
     seed: int = 0,
 ) -> Coverage:
     """Conversations and messages no tracker caught, and the trackers nearest to them.
@@ -795,7 +795,7 @@ def coverage(
         Nearest trackers kept per uncaught message.
     min_score : float, default 0.3
         The least score for a message to count for its nearest tracker in ``trackers``.
-    max_messages : int, default 5000
+    max_messages : int, default 2000
         The most uncaught messages scored (non-empty ones, drawn at random with ``seed`` and
         kept in message order when there are more), which bounds time and memory.
 
@@ -1579,16 +1579,17 @@ def suggest_phrases(
     *,
     ngram_range: tuple[int, int] = (2, 6),
     min_support: int = 2,
-    min_score: float = 0.3,
-    max_messages: int = 5000,
+    min_score: float = 0.5,
+    max_messages: int = 20000,
     k: int = 20,
     examples: int = 3,
 ) -> pd.DataFrame:
     """Candidate new phrases for ``tracker``: frequent word n-grams its vocabulary lacks.
 
     The n-grams come from the messages where the tracker fired by meaning (its wording missed
-    them) and from uncaught messages whose nearest tracker it is with a TF-IDF score of at least
-    ``min_score`` (see :func:`coverage`; at most ``max_messages`` are scored). An n-gram that
+    them) and from uncaught messages near its vocabulary: a TF-IDF cosine (that of matches by
+    meaning) of at least ``min_score`` with one of its phrases (at most ``max_messages``
+    uncaught messages, drawn at random with a fixed seed, are scored). An n-gram that
     starts or ends with a function word ("the", "to", "you" ...) is a fragment and left out, as is
     one the vocabulary already contains (normalized, as a phrase or inside one), and one inside a
     longer n-gram with the same support (the longer one is listed).
@@ -1638,9 +1639,12 @@ def suggest_phrases(
         candidates = np.sort(np.random.default_rng(0).choice(candidates, size=max_messages, replace=False))
     from_uncaught = np.zeros(0, np.int64)
     if len(candidates):
-        scorer, groups, _ = _phrase_scorer(table)
-        best_t, best_s, _ = _nearest_trackers(scorer, groups, len(table), texts.iloc[candidates].tolist(), 1)
-        from_uncaught = candidates[(best_t[:, 0] == position) & (best_s[:, 0] >= min_score)]
+        scorer, groups, phrases = _phrase_scorer(table)
+        mine_phrases = [p for p, g in zip(phrases, groups) if g == position]
+        if mine_phrases:
+            vectors = scorer.transform(texts.iloc[candidates].tolist())
+            best = (vectors @ scorer.transform(mine_phrases).T).max(axis=1).toarray().ravel()
+            from_uncaught = candidates[best >= min_score]
     known = [normalize_phrase(p) for p in vocabulary]
     sizes = range(low, high + 1)
     support: Counter[str] = Counter()
