@@ -131,7 +131,7 @@ def main() -> None:
     measure("hit_rates", lambda: hit_rates(hits, messages, trackers), rounds)
     measure("phrase_hits", lambda: phrase_hits(hits, trackers, messages), rounds)
     measure("silent_trackers", lambda: silent_trackers(hits, trackers), rounds)
-    result = measure("coverage (5,000 messages scored)", lambda: coverage(hits, messages, trackers), rounds)
+    result = measure("coverage (2,000 messages scored)", lambda: coverage(hits, messages, trackers), rounds)
     print(f"    {result!r}")
     result = measure("co_occurrence", lambda: co_occurrence(hits, messages, trackers), rounds)
     print(f"    {result!r}")

@@ -441,20 +441,25 @@ def _tracker_table(hits: pd.DataFrame, trackers: TrackersLike | None) -> pd.Data
 def _conversations(messages: pd.DataFrame) -> pd.DataFrame:
     """One row per conversation of ``messages``, in order of first appearance: ``messages``,
     ``language`` (first known), ``start_time`` (earliest)."""
+    import numpy as np  # lazy: heavy
     import pandas as pd  # lazy: heavy
 
-    ids = messages["conversation_id"].astype(str)
-    grouped = messages.assign(conversation_id=ids).groupby("conversation_id", sort=False)
-    out = pd.DataFrame({"messages": grouped.size()})
+    codes, ids = pd.factorize(messages["conversation_id"].astype(str))
+    n = len(ids)
+    out = pd.DataFrame(
+        {"messages": np.bincount(codes, minlength=n)}, index=pd.Index(ids, name="conversation_id")
+    )
+    language = np.full(n, None, dtype=object)
     if "language" in messages.columns:
-        out["language"] = grouped["language"].first()
-    else:
-        out["language"] = None
+        known = messages["language"].notna().to_numpy()
+        rows = np.flatnonzero(known)
+        first_codes, first = np.unique(codes[rows], return_index=True)
+        language[first_codes] = messages["language"].to_numpy()[rows[first]]
+    out["language"] = language
     if "start_time" in messages.columns:
-        out["start_time"] = grouped["start_time"].min()
+        out["start_time"] = messages["start_time"].groupby(codes).min().reindex(range(n)).to_numpy()
     else:
-        out["start_time"] = pd.NaT
-    out.index.name = "conversation_id"
+        out["start_time"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns, UTC]")
     return out
 
 
@@ -487,6 +492,38 @@ def _in_scope(conv: pd.DataFrame, languages: tuple[str, ...]) -> np.ndarray:
         if languages_match(str(value), languages):
             out |= (lang == value).to_numpy()
     return out
+
+
+def _message_mask(messages: pd.DataFrame, hits: pd.DataFrame) -> np.ndarray:
+    """Bool per message of ``messages``: has it a row in ``hits``."""
+    import numpy as np  # lazy: heavy
+    import pandas as pd  # lazy: heavy
+
+    if not len(hits):
+        return np.zeros(len(messages), bool)
+    n = len(messages)
+    conv, _ = pd.factorize(pd.concat([messages["conversation_id"], hits["conversation_id"]]).astype(str))
+    msg, msg_ids = pd.factorize(pd.concat([messages["message_id"], hits["message_id"]]).astype(str))
+    key = conv.astype(np.int64) * max(len(msg_ids), 1) + msg
+    return np.isin(key[:n], key[n:])
+
+
+def _draw(rows: np.ndarray, texts: pd.Series, most: int, seed: int) -> np.ndarray:
+    """At most ``most`` of ``rows`` whose text is not blank, drawn at random (``seed``) when
+    there are more, in message order; blank texts are looked at only among those drawn."""
+    import numpy as np  # lazy: heavy
+
+    if len(rows) > most:
+        rng = np.random.default_rng(seed)
+        rows = rows[rng.permutation(len(rows))]
+    kept: list[int] = []
+    for first in range(0, len(rows), max(2 * most, 1)):
+        block = rows[first : first + 2 * most]
+        blank = texts.iloc[block].str.strip().eq("").to_numpy()
+        kept.extend(block[~blank][: most - len(kept)].tolist())
+        if len(kept) >= most:
+            break
+    return np.sort(np.asarray(kept, dtype=np.int64))
 
 
 def _codes(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
@@ -823,9 +860,7 @@ def coverage(
     kept = _restrict(hits, table["tracker_id"].tolist(), conv.index)
     hit_conv = set(kept["conversation_id"].astype(str).unique())
     uncaught_conv = conv[~conv.index.isin(hit_conv)].reset_index()
-    key_m = messages["conversation_id"].astype(str) + "\x1f" + messages["message_id"].astype(str)
-    key_h = pd.Index(kept["conversation_id"].astype(str) + "\x1f" + kept["message_id"].astype(str)).unique()
-    caught = key_m.isin(key_h).to_numpy()
+    caught = _message_mask(messages, kept)
     speaker = messages[by].astype(object).where(messages[by].notna(), _MISSING).astype(str)
     frame = pd.DataFrame({"speaker": speaker.to_numpy(), "caught": caught})
     grouped = frame.groupby("speaker", sort=True)
@@ -846,15 +881,14 @@ def coverage(
     per_tracker = pd.DataFrame(columns=tracker_cols)
     n_scored = 0
     if trackers is not None and texts is not None:
-        candidates = np.flatnonzero(~caught & texts.str.strip().ne("").to_numpy())
-        if len(candidates) > max_messages:
-            rng = np.random.default_rng(seed)
-            candidates = np.sort(rng.choice(candidates, size=max_messages, replace=False))
+        candidates = _draw(np.flatnonzero(~caught), texts, max_messages, seed)
         n_scored = len(candidates)
         if n_scored:
             scorer, groups, phrases = _phrase_scorer(table)
-            chosen = texts.iloc[candidates].tolist()
-            best_t, best_s, best_p = _nearest_trackers(scorer, groups, len(table), chosen, k)
+            chosen = texts.iloc[candidates]
+            distinct, inverse = np.unique(chosen.to_numpy(dtype=object).astype(str), return_inverse=True)
+            best_t, best_s, best_p = _nearest_trackers(scorer, groups, len(table), distinct.tolist(), k)
+            best_t, best_s, best_p = best_t[inverse], best_s[inverse], best_p[inverse]
             kk = best_t.shape[1]
             rows = np.repeat(candidates, kk)
             nearest = pd.DataFrame(
@@ -1624,19 +1658,12 @@ def suggest_phrases(
     vocabulary = list(account["vocabulary"].iloc[position])
     table = _tracker_table(hits, account)
     texts = messages["text"].fillna("").astype(str)
-    key_m = messages["conversation_id"].astype(str) + "\x1f" + messages["message_id"].astype(str)
     mine = hits[
         (hits["tracker_id"].astype(str) == tracker_id).to_numpy() & (hits["match"] != "literal").to_numpy()
     ]
-    key_mine = set(mine["conversation_id"].astype(str) + "\x1f" + mine["message_id"].astype(str))
-    from_meaning = np.flatnonzero(key_m.isin(key_mine).to_numpy())
-    kept = _restrict(hits, table["tracker_id"].tolist(), None)
-    caught = key_m.isin(
-        set(kept["conversation_id"].astype(str) + "\x1f" + kept["message_id"].astype(str))
-    ).to_numpy()
-    candidates = np.flatnonzero(~caught & texts.str.strip().ne("").to_numpy())
-    if len(candidates) > max_messages:
-        candidates = np.sort(np.random.default_rng(0).choice(candidates, size=max_messages, replace=False))
+    from_meaning = np.flatnonzero(_message_mask(messages, mine))
+    caught = _message_mask(messages, _restrict(hits, table["tracker_id"].tolist(), None))
+    candidates = _draw(np.flatnonzero(~caught), texts, max_messages, 0)
     from_uncaught = np.zeros(0, np.int64)
     if len(candidates):
         scorer, groups, phrases = _phrase_scorer(table)
