@@ -556,8 +556,14 @@ class HitTrendDisplay(Display):
         ax.set_xlabel(f"{self.period} starting (UTC)")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.figure.autofmt_xdate() if ax.figure.get_layout_engine() is None else None
-        self.legend_ = ax.legend(fontsize=8, framealpha=0.9, loc="upper left")
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # lazy: heavy
+
+        locator = AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        self.legend_ = ax.legend(
+            fontsize=8, framealpha=0.9, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3
+        )
         return self
 
 
@@ -641,9 +647,9 @@ class PrecisionDisplay(Display):
             color, marker, shift, text = style[str(kind)]
             y = np.array([row[str(n)] for n in part["tracker"]]) + shift
             value = part["precision"].to_numpy(dtype=float)
-            errors = np.vstack(
-                [value - part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float) - value]
-            )
+            low = part["ci_low"].to_numpy(dtype=float)
+            high = part["ci_high"].to_numpy(dtype=float)
+            errors = np.clip(np.vstack([value - low, high - value]), 0.0, None)  # rounding
             self.errorbars_[str(kind)] = ax.errorbar(
                 value, y, xerr=errors, fmt=marker, color=color, ecolor=color, elinewidth=1.2, capsize=2,
                 markersize=4.5, label=f"{text} (Wilson 95%)",
@@ -652,7 +658,7 @@ class PrecisionDisplay(Display):
         ax.set_xlim(-0.02, 1.02)
         ax.xaxis.set_major_formatter(_percent())
         ax.set_xlabel("precision (share of reviewed hits that are right)")
-        self.legend_ = ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+        self.legend_ = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, fontsize=8, frameon=False)
         return self
 
 
