@@ -1426,51 +1426,53 @@ def compare_versions(
     )
     side = merged["_merge"].map({"left_only": "lost", "right_only": "gained", "both": "both"})
     merged["side"] = side.astype(str)
-    text_of = pd.Series(
-        frame["text"].to_numpy(),
-        index=frame["conversation_id"].astype(str) + "\x1f" + frame["message_id"].astype(str),
-    )
+    keys = ["tracker_id", "conversation_id", "message_id"]
+    before_n = msg_a.groupby("tracker_id").size()
+    after_n = msg_b.groupby("tracker_id").size()
+    before_c = msg_a.groupby("tracker_id")["conversation_id"].nunique()
+    after_c = msg_b.groupby("tracker_id")["conversation_id"].nunique()
+    moved = merged[merged["side"] != "both"]
+    moved_n = moved.groupby(["tracker_id", "side"]).size()
+    shown = moved.groupby(["tracker_id", "side"], sort=False).head(examples)
+    values_a = a.groupby(keys, sort=False)["value"].agg("; ".join)
+    values_b = b.groupby(keys, sort=False)["value"].agg("; ".join)
+    text_of = frame.assign(
+        conversation_id=frame["conversation_id"].astype(str), message_id=frame["message_id"].astype(str)
+    ).set_index(["conversation_id", "message_id"])["text"]
+    by_tracker = {t: part for t, part in shown.groupby("tracker_id", sort=False)}
     rows, example_rows = [], []
     for tracker_id in ids:
         in_old, in_new = tracker_id in old_vocab, tracker_id in new_vocab
         norms_old = set(first_occurrences(old_vocab.get(tracker_id, [])))
         norms_new = set(first_occurrences(new_vocab.get(tracker_id, [])))
-        status = (
-            "added"
-            if not in_old
-            else "removed"
-            if not in_new
-            else "unchanged"
-            if norms_old == norms_new
-            else "changed"
-        )
-        m = merged[merged["tracker_id"] == tracker_id]
-        ca = msg_a[msg_a["tracker_id"] == tracker_id]
-        cb = msg_b[msg_b["tracker_id"] == tracker_id]
+        if not in_old:
+            status = "added"
+        elif not in_new:
+            status = "removed"
+        else:
+            status = "unchanged" if norms_old == norms_new else "changed"
         rows.append(
             (
                 tracker_id,
                 names[tracker_id],
                 status,
-                len(ca),
-                len(cb),
-                int((m["side"] == "gained").sum()),
-                int((m["side"] == "lost").sum()),
-                int(ca["conversation_id"].nunique()),
-                int(cb["conversation_id"].nunique()),
+                int(before_n.get(tracker_id, 0)),
+                int(after_n.get(tracker_id, 0)),
+                int(moved_n.get((tracker_id, "gained"), 0)),
+                int(moved_n.get((tracker_id, "lost"), 0)),
+                int(before_c.get(tracker_id, 0)),
+                int(after_c.get(tracker_id, 0)),
                 len(norms_new - norms_old),
                 len(norms_old - norms_new),
             )
         )
+        part = by_tracker.get(tracker_id)
+        if part is None:
+            continue
         for which in ("gained", "lost"):
-            chosen = m[m["side"] == which].head(examples)
-            source = b if which == "gained" else a
+            chosen = part[part["side"] == which]
+            source = values_b if which == "gained" else values_a
             for conv_id, msg_id in zip(chosen["conversation_id"], chosen["message_id"]):
-                phrases = source[
-                    (source["tracker_id"] == tracker_id)
-                    & (source["conversation_id"] == conv_id)
-                    & (source["message_id"] == msg_id)
-                ]["value"].tolist()
                 example_rows.append(
                     (
                         tracker_id,
@@ -1478,8 +1480,8 @@ def compare_versions(
                         which,
                         conv_id,
                         msg_id,
-                        "; ".join(phrases),
-                        text_of[conv_id + "\x1f" + msg_id],
+                        source[(tracker_id, conv_id, msg_id)],
+                        text_of[(conv_id, msg_id)],
                     )
                 )
     trackers_out = pd.DataFrame.from_records(
@@ -1632,8 +1634,8 @@ def suggest_phrases(
     -------
     DataFrame
         At most ``k`` rows: ``phrase``, ``support`` (messages containing it), ``from_meaning``
-        and ``from_uncaught`` (of them), ``examples`` (up to ``examples`` message texts, joined
-        by " | "); most support first, then longer n-grams, then alphabetical.
+        and ``from_uncaught`` (of them), ``examples`` (up to ``examples`` distinct message
+        texts, joined by " | "); most support first, then longer n-grams, then alphabetical.
 
     Examples
     --------
@@ -1669,21 +1671,25 @@ def suggest_phrases(
         scorer, groups, phrases = _phrase_scorer(table)
         mine_phrases = [p for p, g in zip(phrases, groups) if g == position]
         if mine_phrases:
-            vectors = scorer.transform(texts.iloc[candidates].tolist())
+            distinct, inverse = np.unique(
+                texts.iloc[candidates].to_numpy(dtype=object).astype(str), return_inverse=True
+            )
+            vectors = scorer.transform(distinct.tolist())
             best = (vectors @ scorer.transform(mine_phrases).T).max(axis=1).toarray().ravel()
-            from_uncaught = candidates[best >= min_score]
+            from_uncaught = candidates[best[inverse] >= min_score]
     known = [normalize_phrase(p) for p in vocabulary]
     sizes = range(low, high + 1)
     support: Counter[str] = Counter()
-    source: dict[str, list[int]] = {}
+    source: dict[str, list[str]] = {}  # distinct example texts, in message order
     meaning_count: Counter[str] = Counter()
     for origin, rows in (("meaning", from_meaning), ("uncaught", from_uncaught)):
-        for row in rows:
-            for gram in _ngrams(texts.iloc[row], sizes):
-                support[gram] += 1
-                source.setdefault(gram, []).append(int(row))
+        said = Counter(texts.iloc[rows].tolist())  # each distinct text once, with its count
+        for text, times in said.items():
+            for gram in _ngrams(text, sizes):
+                support[gram] += times
+                source.setdefault(gram, []).append(text)
                 if origin == "meaning":
-                    meaning_count[gram] += 1
+                    meaning_count[gram] += times
     frequent = {gram: n for gram, n in support.items() if n >= min_support}
     by_support: dict[int, list[str]] = {}
     for gram, n in frequent.items():
@@ -1696,7 +1702,7 @@ def suggest_phrases(
         norm = normalize_phrase(gram)
         if any(re.search(rf"(?<!\w){re.escape(norm)}(?!\w)", phrase) for phrase in known):
             continue
-        shown = " | ".join(texts.iloc[r] for r in source[gram][:examples])
+        shown = " | ".join(list(dict.fromkeys(source[gram]))[:examples])
         records.append((gram, n, meaning_count[gram], n - meaning_count[gram], shown))
     records.sort(key=lambda r: (-r[1], -len(r[0].split()), r[0]))
     return pd.DataFrame.from_records(
