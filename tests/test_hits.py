@@ -444,3 +444,13 @@ def test_bad_parameters_are_named(small, call, parameter):
     with pytest.raises(InvalidParameterError) as info:
         call(hits, messages)
     assert info.value.parameter == parameter
+
+
+def test_attribute_breakdown_keeps_missing_values_as_a_group(hits, calls):
+    table = hits_by_attribute(hits, calls, "customer_tier", "sample")
+    per_value = table.drop_duplicates("value").set_index("value")["conversations"].to_dict()
+    assert per_value == {"(missing)": 4, "enterprise": 17, "mid-market": 58, "smb": 41}
+    off_topic = table[table["value"] == "(missing)"]
+    assert off_topic["conversations_hit"].sum() == 0  # the four off-topic calls fire nothing
+    with pytest.raises(InvalidParameterError):
+        hits_by_attribute(hits, calls, "no such column")
