@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trackerkit import analysis, report
+from trackerkit import analysis, cli_hits, report
 from trackerkit._text import formula_safe, json_printable, printable
 from trackerkit._version import __version__
 from trackerkit.analysis._audit import not_listed
@@ -553,6 +553,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "audit": _cmd_audit,
     "match": _cmd_match,
     "report": _cmd_report,
+    "hits": lambda args: cli_hits.run(args, emit=emit, open_source=open_source),
 }
 
 
@@ -803,6 +804,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"similarity, between 0 and 1, of the pairs listed and the clusters drawn "
         f"(default: {DEFAULT_TRACKER_THRESHOLD})",
     )
+    p = command("hits", cli_hits.HELP, cli_hits.EXAMPLE)
+    cli_hits.add_arguments(p)
+    format_arg(p)
+
     return parser
 
 

@@ -51,9 +51,11 @@ __all__ = [
     "NEIGHBOUR_COLUMNS",
     "OVERLAP_METRICS",
     "PAIR_COLUMNS",
+    "PERIODS",
     "PHRASE_PAIR_COLUMNS",
     "PHRASE_SCOPES",
     "RANK_COLUMNS",
+    "REVIEW_LABELS",
     "SEMANTIC_EXTRA",
     "SEVERITIES",
     "SHARED_COLUMNS",
@@ -98,6 +100,11 @@ OVERLAP_METRICS = ("count", "jaccard", "containment")
 LINKAGE_METHODS = ("average", "complete", "single", "weighted")
 #: Status of a phrase in :func:`trackerkit.compare_trackers`, in display order.
 COMPARE_STATUSES = ("shared", "near-duplicate", "unique to a", "unique to b")
+#: Periods of :func:`trackerkit.hits_by_period`: weeks start on Monday (UTC), months on the 1st.
+PERIODS = ("day", "week", "month")
+#: What a reviewer can say about a hit (:class:`trackerkit.ReviewLog`); ``"skip"`` counts for
+#: neither right nor wrong.
+REVIEW_LABELS = ("right", "wrong", "skip")
 #: Audit severities, most severe first.
 SEVERITIES = ("error", "warning", "info")
 #: Findings :func:`trackerkit.audit` lists per rule before one line saying how many more.

@@ -19,6 +19,13 @@ Axes.
                                     (:func:`plot_vocabulary_sizes`)
 :class:`SimilarityDistributionDisplay` the distribution of pair scores
                                     (:func:`plot_similarity_distribution`)
+:class:`HitRatesDisplay`            hit rates, literal and by meaning stacked (:func:`plot_hit_rates`)
+:class:`PhraseHitsDisplay`          a tracker's phrase hits, dead phrases marked (:func:`plot_phrase_hits`)
+:class:`CoOccurrenceDisplay`        trackers firing together (:func:`plot_co_occurrence`)
+:class:`HitTrendDisplay`            rates per week or month (:func:`plot_hit_trend`)
+:class:`PrecisionDisplay`           reviewed precision with Wilson intervals (:func:`plot_precision`)
+:class:`VocabularyChangeDisplay`    what a vocabulary change gains and loses
+                                    (:func:`plot_vocabulary_change`)
 =================================== ===========================================================
 
     >>> import trackerkit
@@ -60,24 +67,48 @@ _LAZY = {
     "plot_vocabulary_sizes": "trackerkit.plotting._sizes",
     "SimilarityDistributionDisplay": "trackerkit.plotting._distribution",
     "plot_similarity_distribution": "trackerkit.plotting._distribution",
+    "CoOccurrenceDisplay": "trackerkit.plotting._hits",
+    "HitRatesDisplay": "trackerkit.plotting._hits",
+    "HitTrendDisplay": "trackerkit.plotting._hits",
+    "PhraseHitsDisplay": "trackerkit.plotting._hits",
+    "PrecisionDisplay": "trackerkit.plotting._hits",
+    "VocabularyChangeDisplay": "trackerkit.plotting._hits",
+    "plot_co_occurrence": "trackerkit.plotting._hits",
+    "plot_hit_rates": "trackerkit.plotting._hits",
+    "plot_hit_trend": "trackerkit.plotting._hits",
+    "plot_phrase_hits": "trackerkit.plotting._hits",
+    "plot_precision": "trackerkit.plotting._hits",
+    "plot_vocabulary_change": "trackerkit.plotting._hits",
 }
 
 __all__ = [
     "OKABE_ITO",
+    "CoOccurrenceDisplay",
     "DendrogramDisplay",
+    "HitRatesDisplay",
+    "HitTrendDisplay",
+    "PhraseHitsDisplay",
+    "PrecisionDisplay",
     "SimilarityDistributionDisplay",
     "SimilarityHeatmapDisplay",
     "SimilarityNetworkDisplay",
     "TrackerComparisonDisplay",
+    "VocabularyChangeDisplay",
     "VocabularySizesDisplay",
     "close_figure",
     "escape_label",
     "figure_to_png",
+    "plot_co_occurrence",
     "plot_dendrogram",
+    "plot_hit_rates",
+    "plot_hit_trend",
+    "plot_phrase_hits",
+    "plot_precision",
     "plot_similarity_distribution",
     "plot_similarity_heatmap",
     "plot_similarity_network",
     "plot_tracker_comparison",
+    "plot_vocabulary_change",
     "plot_vocabulary_sizes",
     "truncate_label",
 ]
@@ -90,5 +121,19 @@ if TYPE_CHECKING:
     from trackerkit.plotting._dendrogram import DendrogramDisplay, plot_dendrogram
     from trackerkit.plotting._distribution import SimilarityDistributionDisplay, plot_similarity_distribution
     from trackerkit.plotting._heatmap import SimilarityHeatmapDisplay, plot_similarity_heatmap
+    from trackerkit.plotting._hits import (
+        CoOccurrenceDisplay,
+        HitRatesDisplay,
+        HitTrendDisplay,
+        PhraseHitsDisplay,
+        PrecisionDisplay,
+        VocabularyChangeDisplay,
+        plot_co_occurrence,
+        plot_hit_rates,
+        plot_hit_trend,
+        plot_phrase_hits,
+        plot_precision,
+        plot_vocabulary_change,
+    )
     from trackerkit.plotting._network import SimilarityNetworkDisplay, plot_similarity_network
     from trackerkit.plotting._sizes import VocabularySizesDisplay, plot_vocabulary_sizes
