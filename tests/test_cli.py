@@ -465,6 +465,7 @@ def test_help_is_plain_text_and_every_option_shows_its_default():
         "audit",
         "match",
         "report",
+        "hits",
     }
     for name, parser in parsers.items():
         shown = run(*([] if name == "trackerkit" else [name]), "--help", env={"COLUMNS": "100"}).stdout

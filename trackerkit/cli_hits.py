@@ -48,14 +48,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--results",
         metavar="FILE",
-        help="hits already found (Symbl's stored results, 'sample', or a hits file) instead of a replay",
+        help="hits already found (Symbl's stored results, 'sample', or a hits file) instead of a replay "
+        "(default: none, the vocabularies are replayed over the conversations)",
     )
-    parser.add_argument("--by-meaning", action="store_true", help="the replay also matches by meaning")
+    parser.add_argument(
+        "--by-meaning",
+        action="store_true",
+        help="the replay also matches by meaning (default: off, literal matches only)",
+    )
     parser.add_argument("--show", choices=SHOWS, default="rates", help="which table (default: rates)")
     parser.add_argument(
         "--fail-on-dead",
         action="store_true",
-        help="exit code 1 when a tracker never fires or a phrase never matches literally",
+        help="exit code 1 when a tracker never fires or a phrase never matches literally (default: off)",
     )
 
 
