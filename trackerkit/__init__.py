@@ -108,6 +108,7 @@ _LAZY: dict[str, str] = {
     "compare_hits": "trackerkit.analysis._replay",
     "would_trigger": "trackerkit.analysis._replay",
     "TfidfScorer": "trackerkit.analysis._scoring",
+    "EmbeddingScorer": "trackerkit.analysis._scoring",
 }
 
 __all__ = [
