@@ -670,3 +670,13 @@ def test_text_embedder_shares_the_cache_but_hashes_the_keys(tmp_path):
     assert text_embedder(toy) is toy  # nothing to key: returned as it is
     uncached = CachedEmbedder(toy, cache=False)
     assert text_embedder(uncached) is uncached
+
+
+def test_embedders_and_the_cache_pickle_for_worker_processes(embedder, tmp_path):
+    cached = CachedEmbedder(embedder, cache=tmp_path)
+    first = cached.embed([PRICE, COST])
+    copy = pickle.loads(pickle.dumps(cached))  # the session and the locks are rebuilt there
+    assert copy.cache.path == cached.cache.path
+    assert np.array_equal(copy.embed([PRICE, COST]), first) and copy.stats.hits == 2
+    fresh = pickle.loads(pickle.dumps(OnnxEmbedder(threads=1)))
+    assert np.array_equal(fresh.embed([WEATHER]), embedder.embed([WEATHER]))

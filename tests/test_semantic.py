@@ -573,3 +573,15 @@ def test_import_trackerkit_loads_no_embedding_runtime_even_with_semantic_names()
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_replayer_and_a_matcher_by_meaning_pickle(real):
+    import pickle
+
+    replayer = Replayer(ACCOUNT, scorer=EmbeddingScorer(embedder=real))
+    copy = pickle.loads(pickle.dumps(replayer))  # to Dask workers: the model is loaded again there
+    text = "How much is it?"
+    assert copy.would_trigger(text).equals(replayer.would_trigger(text))
+    matcher = trackerkit.TrackerMatcher(features="tfidf+semantic", embedder=real).fit(ACCOUNT)
+    again = pickle.loads(pickle.dumps(matcher))
+    np.testing.assert_array_equal(again.decision_function([text]), matcher.decision_function([text]))
