@@ -22,8 +22,8 @@ vectors, clipped to [0, 1]. It reads: 1 is the same average meaning, values near
 ones (a negative cosine, "further apart than unrelated", is shown as 0). Paraphrases in other
 words ("what does it cost" / "how much is the price") score high here and near 0 with TF-IDF.
 Its scale differs from TF-IDF's: trackers of one business share a common meaning, so unrelated
-trackers of the sample account score 0.1-0.5 (TF-IDF: 0-0.1) and its planted groups of
-overlapping trackers 0.6-0.85; compare trackers by rank, or cut at
+trackers of the sample account score 0.1-0.5 (TF-IDF: mostly under 0.2) and its planted groups of
+overlapping trackers 0.62-0.72 on average (TF-IDF: 0.32-0.47); compare trackers by rank, or cut at
 :data:`~trackerkit.constants.DEFAULT_SEMANTIC_TRACKER_THRESHOLD` (0.65) rather than at the
 TF-IDF threshold.
 
