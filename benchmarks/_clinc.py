@@ -27,15 +27,20 @@ def clinc_trackers(path: Path = CLINC, split: str = "train") -> list[dict]:
 
 
 def largest_account(path: Path = CLINC, size: int = 45) -> list[dict]:
-    """Symbl's largest account, from real queries: CLINC150's in-scope queries (train, val, test,
-    in file order, de-duplicated) cut into consecutive chunks of ``size``: 500 trackers of 45
-    phrases (the last one 40), named ``tracker 000`` ... ``tracker 499``, 16-digit ids."""
+    """Symbl's largest account, from CLINC150: the train + val + test queries in file order,
+    de-duplicated (22,495), cut into consecutive chunks of ``size`` (45: 500 trackers, the last
+    one of 40 phrases). API-shaped, 16-digit ids; each tracker is named after its first query's
+    intent and its number (chunks follow the file's order, so most hold one intent)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    queries = list(dict.fromkeys(text for split in ("train", "val", "test") for text, _ in data[split]))
+    first_intent: dict[str, str] = {}
+    for split in ("train", "val", "test"):
+        for text, intent in data[split]:
+            first_intent.setdefault(text, intent)
+    queries = list(first_intent)
     return [
         {
             "id": str(6_000_000_000_000_000 + k),
-            "name": f"tracker {k:03d}",
+            "name": f"{first_intent[queries[start]]} {k + 1:03d}",
             "vocabulary": queries[start : start + size],
         }
         for k, start in enumerate(range(0, len(queries), size))

@@ -38,9 +38,11 @@ HEAVY = {
     "rapidfuzz",
     "scipy",
     "sklearn",
+    "spellchecker",
     "tenacity",
     "tokenizers",
     "tqdm",
+    "wordfreq",
 }
 HEAVY_TRACKERKIT = {"trackerkit.api", "trackerkit.emulator"}
 LAZY_MARK = "# lazy: heavy"
@@ -174,7 +176,17 @@ def _run(code: str) -> str:
     return result.stdout.strip()
 
 
-HEAVY_AT_IMPORT = ("pandas", "numpy", "httpx", "sklearn", "scipy", "matplotlib", "ipywidgets")
+HEAVY_AT_IMPORT = (
+    "pandas",
+    "numpy",
+    "httpx",
+    "sklearn",
+    "scipy",
+    "matplotlib",
+    "ipywidgets",
+    "spellchecker",
+    "wordfreq",
+)
 
 
 def test_import_trackerkit_loads_no_heavy_library():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from collections.abc import Mapping
 
 import pandas as pd
@@ -10,6 +12,7 @@ import pytest
 
 import trackerkit
 from trackerkit.analysis import AUDIT_RULES, _audit_rules
+from trackerkit.analysis._audit import not_listed
 from trackerkit.analysis._audit_rules import Finding, rule, typo_edit
 from trackerkit.constants import FINDING_COLUMNS, SEVERITIES
 from trackerkit.errors import InvalidParameterError, ResultTooLargeError
@@ -186,9 +189,92 @@ def test_likely_typos():
         ["how long does the refnud take", "warning"],
         ["resend the invocie", "warning"],
     ]  # 'refunds' (a plural) and 'tone' (vs 'one', first letter) are not typos
-    assert (
-        findings["detail"].iloc[0] == "'refnud' (seen 1x) looks like 'refund' (seen 3x) with swapped letters"
+    assert findings["detail"].iloc[0] == (
+        "'refnud' (seen 1x; not in the English dictionary) looks like 'refund' (seen 3x) with swapped letters"
     )
+
+
+def slips_account(*rare: str, languages: list[str] | None = None) -> list[dict]:
+    """One tracker whose frequent words (each 3 times) are what ``rare`` phrases slip from."""
+    frequent = ["users", "fill", "whole", "more", "time", "country", "factura", "account"]
+    vocabulary = [f"{w} {w} {w}" for w in frequent] + list(rare)
+    tracker = {"id": "1", "name": "A", "vocabulary": vocabulary}
+    return [{**tracker, "languages": languages}] if languages else [tracker]
+
+
+def test_a_dictionary_word_is_never_a_typo():
+    # the issue's false alarms: each is an English word one slip from a frequent word
+    rare = ["who uses it", "a full refund", "hold while i look", "dark mode", "the county office"]
+    findings = trackerkit.audit(slips_account(*rare, "my acount"), rules=["typo", "real_word_confusion"])
+    assert findings[["phrase", "rule"]].values.tolist() == [["my acount", "typo"]]
+
+
+def test_a_real_word_confusion_is_info_with_its_evidence_never_a_warning():
+    findings = trackerkit.audit(slips_account("leave a message after tome"))
+    rows = findings[findings["phrase"] == "leave a message after tome"]
+    assert rows[["rule", "severity"]].values.tolist() == [["real_word_confusion", "info"]]
+    assert rows["detail"].iloc[0] == (
+        "'tome' (seen 1x) is in the English dictionary, but 'time' (seen 3x) is one wrong letter away "
+        "and about 1,000 times as common in English: a slip for 'time'?"
+    )
+    assert AUDIT_RULES["real_word_confusion"].severity == "info"
+    # 'uses' is a word about as common as 'users': no finding at all, not even info
+    assert trackerkit.audit(slips_account("who uses it"), rules="real_word_confusion").empty
+
+
+def test_a_spanish_tracker_is_checked_against_spanish():
+    # 'fractura' (a fracture) is a Spanish word one extra letter from 'factura' (an invoice);
+    # 'facura' is a slip in any language
+    rare = ("pagar la fractura", "enviar la facura")
+    spanish = trackerkit.audit(
+        slips_account(*rare, languages=["es-ES"]), rules=["typo", "real_word_confusion"]
+    )
+    assert spanish[["phrase", "rule"]].values.tolist() == [["enviar la facura", "typo"]]
+    assert "not in the Spanish dictionary" in spanish["detail"].iloc[0]
+    english = trackerkit.audit(slips_account(*rare, languages=["en-US"]), rules="typo")
+    assert english["phrase"].tolist() == ["pagar la fractura", "enviar la facura"]  # not English words
+    # no language declared: English, and Spanish too when the words look Spanish
+    undeclared = [
+        {
+            "id": "1",
+            "name": "A",
+            "vocabulary": [*slips_account(*rare)[0]["vocabulary"], "quiero mi cuenta por favor"],
+        }
+    ]
+    assert trackerkit.audit(undeclared, rules="typo")["phrase"].tolist() == ["enviar la facura"]
+    # a language no dictionary has: not checked (nothing to tell a word from a slip)
+    assert trackerkit.audit(slips_account(*rare, languages=["xx-YY"]), rules="typo").empty
+
+
+def test_typo_findings_are_deterministic_whatever_the_tracker_order():
+    account = trackerkit.load_trackers("sample")
+    rules = ["typo", "real_word_confusion"]
+    first = trackerkit.audit(account, rules=rules)
+    again = trackerkit.audit(account, rules=rules)
+    pd.testing.assert_frame_equal(first, again)
+    backwards = trackerkit.audit(account.iloc[::-1].reset_index(drop=True), rules=rules)
+    rows = sorted(map(tuple, first.astype(str).values.tolist()))
+    assert rows == sorted(map(tuple, backwards.astype(str).values.tolist()))
+    order = [t for t in account["name"][::-1] if t in set(backwards["tracker"])]
+    assert list(dict.fromkeys(backwards.loc[backwards["severity"] == "warning", "tracker"])) == [
+        t for t in order if t in set(first.loc[first["severity"] == "warning", "tracker"])
+    ]
+
+
+def test_the_dictionaries_load_only_when_a_typo_rule_has_a_word_to_check():
+    code = (
+        "import sys, trackerkit\n"
+        "heavy = lambda: sorted(m for m in ('spellchecker', 'wordfreq') if m in sys.modules)\n"
+        "trackerkit.audit('sample', rules=['shared_phrase', 'non_english'])\n"
+        "print(heavy())\n"
+        "trackerkit.audit([{'id': '1', 'name': 'A', 'vocabulary': ['hello there']}], rules='typo')\n"
+        "print(heavy())\n"
+        "trackerkit.audit('sample', rules='typo')\n"
+        "print(heavy())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:3] == ["[]", "[]", "['spellchecker', 'wordfreq']"]
 
 
 @pytest.mark.parametrize(
@@ -318,7 +404,7 @@ def test_audit_rules_is_a_read_only_table_documented_in_audit():
     assert isinstance(AUDIT_RULES, Mapping)
     with pytest.raises(TypeError):
         AUDIT_RULES["typo"] = ("error", "now an error")  # type: ignore[index]
-    assert len(AUDIT_RULES) == 15
+    assert len(AUDIT_RULES) == 16
     for name, (severity, description) in AUDIT_RULES.items():
         assert severity in SEVERITIES
         assert description and "\n" not in description
@@ -360,3 +446,15 @@ def test_a_search_too_large_is_one_not_checked_finding_never_capped(monkeypatch)
 
 def test_no_metadata_rides_on_attrs():
     assert trackerkit.audit("sample", max_per_rule=2).attrs == {}
+
+
+def test_max_per_rule_keeps_the_first_findings_in_the_output_order_however_many():
+    # 1,500 shared_phrase findings: the kept buffer is cut back on the way (at 2 x 7 + 1,024)
+    account = [{"id": str(k), "name": f"T{k:03d}", "vocabulary": five()} for k in range(300)]
+    account.reverse()  # the output follows the trackers given, not their ids or names
+    every = trackerkit.audit(account, rules="shared_phrase", max_per_rule=None)
+    assert len(every) == 1500
+    capped = trackerkit.audit(account, rules="shared_phrase", max_per_rule=7)
+    pd.testing.assert_frame_equal(capped.iloc[:7], every.iloc[:7])
+    assert capped["tracker"].iloc[:7].tolist() == ["T299"] * 5 + ["T298"] * 2
+    assert not_listed(capped) == {"shared_phrase": 1493}

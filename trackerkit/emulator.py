@@ -1,5 +1,6 @@
-"""The Symbl trackers API emulator (public home of :class:`SymblEmulator` and :class:`Fault`),
-and the sample account served through it.
+"""The Symbl API emulator (public home of :class:`SymblEmulator` and :class:`Fault`), and the
+sample account served through it: its trackers, and its 120 sample conversations with their
+messages and stored tracker results.
 
     >>> from trackerkit.emulator import SymblEmulator
     >>> emulator = SymblEmulator([{"id": "7", "name": "Refund", "vocabulary": ["money back"]}])
@@ -9,7 +10,8 @@ and the sample account served through it.
 See :mod:`trackerkit.api._emulator` for the protocol it speaks and the faults it injects.
 :func:`sample_client` is a real :class:`~trackerkit.SymblClient` talking to an in-process
 emulator of the sample account, for offline demos of the client path
-(``load_trackers("sample")`` reads the package data directly and needs neither).
+(``load_trackers("sample")`` and ``load_conversations("sample")`` read the package data
+directly and need neither).
 """
 
 from __future__ import annotations
@@ -25,12 +27,12 @@ __all__ = ["EmulatorTransport", "Fault", "Reply", "SymblEmulator", "sample_clien
 
 @lru_cache(maxsize=1)
 def _emulator_and_token() -> tuple[SymblEmulator, str]:
-    emulator = SymblEmulator(sample_payload())
+    emulator = SymblEmulator(sample_payload(), conversations="sample")
     return emulator, emulator.issue_token()  # never expires
 
 
 def sample_emulator() -> SymblEmulator:
-    """The in-process emulator serving the sample account (one per process).
+    """The in-process emulator serving the sample account and conversations (one per process).
 
     Returns
     -------

@@ -107,6 +107,18 @@ def audit(
         tells apart the findings of one rule on one phrase (near-duplicates of several phrases).
         So the findings depend on the account only.
 
+        **Typos.** Two kinds of evidence must agree. The account's own: a word seen at most
+        twice is one typing slip (:func:`~trackerkit.analysis._audit_rules.typo_edit`) from a
+        word seen at least 3 times as often. A dictionary's: pyspellchecker's word list or
+        wordfreq's frequencies (both bundled; loaded on the first word to check) for the
+        tracker's language: its declared ``languages`` (``es-ES`` is checked against Spanish;
+        a tracker whose declared languages no dictionary has is not checked); with none
+        declared, English, and also the language its words look like when that is not English
+        (as ``non_english`` detects it). A word no dictionary knows is a ``typo`` (warning). A
+        dictionary word is never reported as a typo: when the word it looks like is at least 100
+        times as common in the language, it is a ``real_word_confusion`` (info: ``tome`` for
+        ``time``); otherwise (``uses``/``users``, ``while``/``whole``) nothing is reported.
+
         The rules, in their order (:data:`AUDIT_RULES`):
 
     {rules}
@@ -146,18 +158,23 @@ def _chosen_rules(rules: str | Iterable[str] | None) -> tuple[str, ...]:
 
 class _Collected:
     """The findings of an audit as records; with ``max_per_rule``, only each rule's first
-    findings in the output order are kept (in a heap whose top is the one that comes last),
-    the others counted for the summary finding."""
+    findings in the output order are kept, the others counted for the summary finding.
+
+    A rule's records gather in a buffer that is cut back to its first ``max_per_rule`` (by
+    :func:`_rank_in_rule`, with :func:`heapq.nsmallest`) whenever it holds about twice that:
+    memory stays bounded however many findings a rule has, at a cost per finding of a list
+    append."""
 
     def __init__(self, context: AuditContext, max_per_rule: int | None) -> None:
         self.context = context
         self.max_per_rule = max_per_rule
         self.listed: list[_Record] = []
-        self.kept: dict[str, list[_Ranked]] = {}
+        self.kept: dict[str, list[_Record]] = {}
         self.found: Counter[str] = Counter()
+        self.severity = {name: entry.severity for name, entry in AUDIT_RULES.items()}
+        self.prune_at = None if max_per_rule is None else 2 * max_per_rule + 1024
 
     def add(self, name: str, finding: Finding) -> None:
-        severity = AUDIT_RULES[name].severity
         if finding.row is None:  # about the whole audit: a summary, never capped
             self.listed.append(self._summary(name, finding.detail))
             return
@@ -167,7 +184,7 @@ class _Collected:
             self.context.names[row],
             finding.phrase,
             name,
-            severity,
+            self.severity[name],
             finding.detail,
             finding.position,
             row,
@@ -176,63 +193,52 @@ class _Collected:
             self.listed.append(record)
             return
         self.found[name] += 1
-        ranked = _Ranked((row, -1 if finding.position is None else finding.position, finding.detail), record)
-        heap = self.kept.setdefault(name, [])
-        if len(heap) < self.max_per_rule:
-            heapq.heappush(heap, ranked)
-        elif self.max_per_rule and ranked.key < heap[0].key:
-            heapq.heapreplace(heap, ranked)
+        kept = self.kept.setdefault(name, [])
+        kept.append(record)
+        if len(kept) >= self.prune_at:
+            self.kept[name] = heapq.nsmallest(self.max_per_rule, kept, key=_rank_in_rule)
 
     def records(self) -> list[_Record]:
         """Every kept record, and a summary record per truncated rule."""
         records = list(self.listed)
-        for name, heap in self.kept.items():
-            records.extend(ranked.record for ranked in sorted(heap, reverse=True))  # output order
-            more = self.found[name] - len(heap)
+        for name, kept in self.kept.items():
+            first = heapq.nsmallest(self.max_per_rule or 0, kept, key=_rank_in_rule)
+            records.extend(first)
+            more = self.found[name] - len(first)
             if more:
                 records.append(self._summary(name, _not_listed_detail(name, more, self.max_per_rule)))
         return records
 
     def _summary(self, name: str, detail: str) -> _Record:
-        return ("", "", None, name, AUDIT_RULES[name].severity, detail, None, len(self.context.ids))
+        return ("", "", None, name, self.severity[name], detail, None, len(self.context.ids))
 
 
-class _Ranked:
-    """A finding in a rule's heap: ``key`` is its place in the output within the rule (tracker
-    row, position, detail); the heap's top is the finding that comes last."""
-
-    __slots__ = ("key", "record")
-
-    def __init__(self, key: tuple[int, int, str], record: _Record) -> None:
-        self.key = key
-        self.record = record
-
-    def __lt__(self, other: _Ranked) -> bool:
-        return self.key > other.key
+def _rank_in_rule(record: _Record) -> tuple[int, int, str]:
+    """A record's place in the output among its rule's findings: tracker row, position
+    (tracker findings first), detail."""
+    return (record[7], -1 if record[6] is None else record[6], record[5])
 
 
 def _findings_frame(records: list[_Record]) -> pd.DataFrame:
     """The findings frame of ``records``, in the total order (see :func:`audit`'s Notes)."""
     import pandas as pd  # lazy: heavy
 
-    out = pd.DataFrame.from_records(records, columns=[*FINDING_COLUMNS, "_row"])
-    severity_rank = out["severity"].map({s: k for k, s in enumerate(SEVERITIES)}).astype("int64")
-    rule_rank = out["rule"].map({r: k for k, r in enumerate(AUDIT_RULES)}).astype("int64")
-    position_rank = pd.to_numeric(out["position"]).fillna(-1).astype("int64")
-    details = out["detail"].tolist()
+    severity_rank = {s: k for k, s in enumerate(SEVERITIES)}
+    rule_rank = {r: k for k, r in enumerate(AUDIT_RULES)}
     # a total order: one phrase can have several findings of one rule (near-duplicates of
     # several phrases), told apart by their detail
-    order = sorted(
-        range(len(out)),
-        key=lambda k: (
-            severity_rank.iloc[k],
-            out["_row"].iloc[k],
-            position_rank.iloc[k],
-            rule_rank.iloc[k],
-            details[k],
+    records = sorted(
+        records,
+        key=lambda r: (
+            severity_rank[r[4]],
+            r[7],
+            -1 if r[6] is None else r[6],
+            rule_rank[r[3]],
+            r[5],
         ),
     )
-    out = out.iloc[order].drop(columns="_row").reset_index(drop=True)
+    out = pd.DataFrame.from_records(records, columns=[*FINDING_COLUMNS, "_row"])
+    out = out.drop(columns="_row")
     missing_phrase = out["phrase"].isna()  # pandas < 3 turns None into the string "None"
     for c in ("tracker_id", "tracker", "phrase", "rule", "severity", "detail"):
         out[c] = out[c].astype("str")

@@ -26,11 +26,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from trackerkit._validation import check_choice
 from trackerkit.analysis._near_duplicates import similar_phrases
+from trackerkit.analysis._spelling import Dictionaries, checked_languages
 from trackerkit.constants import DEFAULT_MAX_EDITS, SEVERITIES
 from trackerkit.errors import InvalidParameterError, ResultTooLargeError
 from trackerkit.frames import normalize_phrase
@@ -178,8 +179,66 @@ class AuditContext:
         return NearPairs(pairs[pairs["kind"] == "near"], None)
 
     @cached_property
+    def near_pair_rows(self) -> list[tuple[int, int, str, str, int, int, str]]:
+        """The near-duplicate pairs as ``(row_a, row_b, phrase_a, phrase_b, position_a,
+        position_b, score text)``, read from :attr:`near_pairs` once for both rules."""
+        pairs = self.near_pairs.pairs
+        if pairs is None:
+            return []
+        row_of = self.row_of_id
+        return [
+            (row_of[ida], row_of[idb], pa, pb, int(qa), int(qb), _pair_score(score, edits))
+            for ida, idb, pa, pb, qa, qb, score, edits in zip(
+                pairs["tracker_id_a"].tolist(),
+                pairs["tracker_id_b"].tolist(),
+                pairs["phrase_a"].tolist(),
+                pairs["phrase_b"].tolist(),
+                pairs["position_a"].tolist(),
+                pairs["position_b"].tolist(),
+                pairs["score"].tolist(),
+                pairs["edits"].tolist(),
+            )
+        ]
+
+    @cached_property
     def row_of_id(self) -> dict[str, int]:
         return {tracker_id: row for row, tracker_id in enumerate(self.ids)}
+
+    @cached_property
+    def words(self) -> list[list[list[str]]]:
+        """Each phrase's words (runs of letters, apostrophes inside), from its normalized form."""
+        return [[_words(norm) for norm in norms] for norms in self.norms]
+
+    @cached_property
+    def declared_languages(self) -> list[list[str]]:
+        """Each tracker's declared language codes (``languages``; empty when none)."""
+        frame = self.trackers
+        column = frame["languages"] if "languages" in frame.columns else [None] * len(frame)
+        return [[str(c) for c in v] if isinstance(v, (list, tuple)) else [] for v in column]
+
+    @cached_property
+    def guessed_languages(self) -> list[tuple[str | None, int, int]]:
+        """Each tracker's :func:`_guess_language` over all its words."""
+        return [_guess_language([w for words in phrases for w in words]) for phrases in self.words]
+
+    @cached_property
+    def spelling_languages(self) -> list[tuple[str, ...]]:
+        """The languages each tracker's words are checked against (:func:`_spelling_languages`)."""
+        return [
+            _spelling_languages(declared, guess, hits)
+            for declared, (guess, hits, _) in zip(self.declared_languages, self.guessed_languages)
+        ]
+
+    @cached_property
+    def slips(self) -> Slips:
+        """The rare words one typing slip from a frequent word (:func:`_slips`), and the
+        dictionaries the two typo rules share."""
+        return _slips(self.words)
+
+    @cached_property
+    def slip_occurrences(self) -> list[tuple[int, str, str, int]]:
+        """Where the words of :attr:`slips` are: ``(row, word, phrase, position)``."""
+        return _slip_occurrences(self.words, self.vocabularies, self.slips.suggestion)
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -213,13 +272,44 @@ _LANGUAGE_NAMES = {
     "de": "German",
     "pt": "Portuguese",
     "it": "Italian",
+    "nl": "Dutch",
+    "ru": "Russian",
+    "ar": "Arabic",
+    "lv": "Latvian",
+    "eu": "Basque",
+    "fa": "Persian",
 }
+
+
+def _function_word_languages() -> dict[str, tuple[str, ...]]:
+    """Function word -> the languages it is a function word of (``de``: en, es, fr, pt...)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for lang, text in _FUNCTION_WORDS.items():
+        for word in dict.fromkeys(text.split()):
+            out[word] = (*out.get(word, ()), lang)
+    return out
+
+
+_FUNCTION_WORD_LANGUAGES = _function_word_languages()
+
+
+def _words(norm: str) -> list[str]:
+    """``_WORD.findall(norm)``, faster: a token of letters only is a word as it is."""
+    out: list[str] = []
+    for token in norm.split():
+        if token.isalpha():
+            out.append(token)
+        else:
+            out.extend(_WORD.findall(token))
+    return out
 
 
 def _guess_language(words: list[str]) -> tuple[str | None, int, int]:
     """``(language, hits, total)``: the language whose function words cover the most words."""
-    sets = {lang: set(text.split()) for lang, text in _FUNCTION_WORDS.items()}
-    hits = {lang: sum(w in s for w in words) for lang, s in sets.items()}
+    hits = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word, n in Counter(words).items():
+        for lang in _FUNCTION_WORD_LANGUAGES.get(word, ()):
+            hits[lang] += n
     best = max(hits, key=lambda lang: (hits[lang], lang == "en"))
     if hits[best] == 0:
         return None, 0, len(words)
@@ -227,27 +317,58 @@ def _guess_language(words: list[str]) -> tuple[str | None, int, int]:
 
 
 def _script(text: str) -> str | None:
-    """The writing system most letters of ``text`` are in (``"LATIN"``, ``"CYRILLIC"``...)."""
-    scripts = Counter(
-        unicodedata.name(ch, "UNKNOWN").split()[0] for ch in text if unicodedata.category(ch).startswith("L")
-    )
+    """The writing system most letters of ``text`` are in (``"LATIN"``, ``"CYRILLIC"``...);
+    ties: the script whose letter comes first in ``text``."""
+    if text.isascii():  # the usual case: Latin letters or none
+        return "LATIN" if _ASCII_LETTER.search(text) else None
+    scripts: Counter[str] = Counter()
+    for ch, n in Counter(text).items():  # each distinct character once
+        script = _letter_script(ch)
+        if script is not None:
+            scripts[script] += n
     return scripts.most_common(1)[0][0] if scripts else None
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+@cache
+def _letter_script(ch: str) -> str | None:
+    """The script of a letter (the first word of its Unicode name), None for a non-letter."""
+    if not unicodedata.category(ch).startswith("L"):
+        return None
+    return unicodedata.name(ch, "UNKNOWN").split()[0]
+
+
+# characters that may need a look: anything but letters, digits (``\w`` less ``_``) and a space
+_SUSPECT = re.compile(r"[^\w ]|_")
 
 
 def _characters(phrase: str) -> tuple[list[str], list[str]]:
     """``(forbidden, other punctuation)`` characters of a phrase, in order of appearance."""
     forbidden: list[str] = []
     punctuation: list[str] = []
-    for ch in phrase:
-        category = unicodedata.category(ch)
-        if category in ("Ps", "Pe") or ch in "<>" or (category.startswith("C") and ch not in "\t\n\r"):
+    for ch in _SUSPECT.findall(phrase):
+        kind = _character_kind(ch)
+        if kind == "forbidden":
             if ch not in forbidden:
                 forbidden.append(ch)
-        elif category[0] in "LMN" or ch.isspace() or ch in _ALLOWED_PUNCTUATION:
-            continue
-        elif ch not in punctuation:
+        elif kind == "punctuation" and ch not in punctuation:
             punctuation.append(ch)
     return forbidden, punctuation
+
+
+@cache
+def _character_kind(ch: str) -> str:
+    """``"forbidden"`` (brackets, ``<>``, control and other ``C*`` characters but tab and
+    newlines), ``"allowed"`` (letters, marks, digits, white space, period, apostrophes) or
+    ``"punctuation"`` (anything else)."""
+    category = unicodedata.category(ch)
+    if category in ("Ps", "Pe") or ch in "<>" or (category.startswith("C") and ch not in "\t\n\r"):
+        return "forbidden"
+    if category[0] in "LMN" or ch.isspace() or ch in _ALLOWED_PUNCTUATION:
+        return "allowed"
+    return "punctuation"
 
 
 def _quoted(chars: list[str]) -> str:
@@ -282,6 +403,12 @@ def _neighbours() -> dict[str, set[str]]:
 
 _KEYS = _neighbours()
 _ARTICLE = {"swapped letters": "", "wrong letter": "a ", "missing letter": "a ", "extra letter": "an "}
+_HOW_FAR = {
+    "swapped letters": "two swapped letters",
+    "wrong letter": "one wrong letter",
+    "missing letter": "one missing letter",
+    "extra letter": "one extra letter",
+}
 # a rare word next to a function word (from/form, let/left, per/peer) is a word of its own
 _SHORT_COMMON = set(_FUNCTION_WORDS["en"].split())
 
@@ -323,6 +450,101 @@ def typo_edit(word: str, correct: str) -> str | None:
                     return "extra letter"
         return None
     return None
+
+
+class Slips(NamedTuple):
+    """What the two typo rules share: the account's word counts, each rare word's suggested
+    correction ``(word it looks like, how)``, and the dictionaries (loaded on first use)."""
+
+    counts: Counter[str]
+    suggestion: dict[str, tuple[str, str]]
+    dictionaries: Dictionaries
+
+
+def _slips(words: list[list[list[str]]]) -> Slips:
+    """Each word seen at most twice (4+ letters) that :func:`typo_edit` finds one slip from a
+    word seen at least 3 times and at least 3 times as often: the account's own evidence.
+
+    The candidates come from a deletion index (every word and its forms with one letter
+    deleted): two words one slip apart always share a key (a swap, a wrong letter: the same
+    word less that letter; a missing or extra letter: one word is the other less a letter), so
+    only those pairs are compared, not every rare word with every frequent one.
+    """
+    counts: Counter[str] = Counter()
+    for phrases in words:
+        for phrase_words in phrases:
+            counts.update(phrase_words)
+    common = [w for w, c in counts.items() if c >= 3 and len(w) >= 4 and w not in _SHORT_COMMON]
+    rare = [w for w, c in counts.items() if c <= 2 and len(w) >= 4]
+    by_key: dict[str, list[str]] = {}
+    for other in common:
+        for key in _deletions(other):
+            by_key.setdefault(key, []).append(other)
+    suggestion: dict[str, tuple[str, str]] = {}
+    for word in rare:
+        candidates = {other for key in _deletions(word) for other in by_key.get(key, ())}
+        best: tuple[int, str, str] | None = None  # (-count, word, how): most frequent, then alphabetical
+        for other in candidates:
+            if counts[other] < 3 * counts[word]:
+                continue
+            if ("'" in word) != ("'" in other) or ("’" in word) != ("’" in other):
+                continue  # were/we're, its/it's: a contraction, not a slip
+            how = typo_edit(word, other)
+            if how is not None and (best is None or (-counts[other], other) < best[:2]):
+                best = (-counts[other], other, how)
+        if best is not None:
+            suggestion[word] = (best[1], best[2])
+    return Slips(counts, suggestion, Dictionaries())
+
+
+def _deletions(word: str) -> list[str]:
+    """``word`` and every form of it with one letter deleted."""
+    return [word, *(word[:k] + word[k + 1 :] for k in range(len(word)))]
+
+
+def _slip_occurrences(
+    words: list[list[list[str]]], vocabularies: list[list[str]], suggestion: Mapping[str, object]
+) -> list[tuple[int, str, str, int]]:
+    """``(row, word, phrase, position)`` of each word with a suggested correction, once per
+    phrase, in tracker and phrase order."""
+    if not suggestion:
+        return []
+    return [
+        (row, word, vocabularies[row][position], position)
+        for row, phrases in enumerate(words)
+        for position, phrase_words in enumerate(phrases)
+        for word in dict.fromkeys(phrase_words)
+        if word in suggestion
+    ]
+
+
+def _spelling_languages(declared: list[str], guess: str | None, hits: int) -> tuple[str, ...]:
+    """The dictionaries a tracker's words are checked against: its declared languages that a
+    dictionary covers (none covered: not checked, an empty tuple); with none declared, English,
+    and also the language its words look like (as ``non_english`` detects it) when that is not
+    English, so an undeclared Spanish tracker's words are not misspellings of English.
+
+        >>> _spelling_languages(["es-ES"], "es", 5), _spelling_languages([], None, 0)
+        (('es',), ('en',))
+        >>> _spelling_languages([], "es", 3), _spelling_languages(["xx-YY"], None, 0)
+        (('en', 'es'), ())
+    """
+    if declared:
+        return checked_languages(declared)
+    if guess not in (None, "en") and hits >= 2:
+        return ("en", guess)
+    return ("en",)
+
+
+def _language_list(languages: tuple[str, ...]) -> str:
+    return "/".join(_LANGUAGE_NAMES.get(code, code) for code in languages)
+
+
+def _times(gap: float) -> str:
+    """A Zipf gap as a rounded ratio: ``"about 1,000 times"``."""
+    ratio = 10**gap
+    rounded = int(float(f"{ratio:.1g}")) if ratio < 10_000 else int(float(f"{ratio:.2g}"))
+    return f"about {rounded:,} times"
 
 
 def _not_checked(too_large: ResultTooLargeError) -> Finding:
@@ -528,47 +750,55 @@ def _case_only_names(context: AuditContext) -> Iterator[Finding]:
 @rule(
     "typo",
     severity="warning",
-    description="a word seen at most twice that is one typing slip from a word seen at least 3 times "
-    "as often (may flag a rare real word: while/whole)",
+    description="a word seen at most twice, in no dictionary of the tracker's language, one typing "
+    "slip from a word seen at least 3 times as often (refnud/refund)",
 )
 def _typo(context: AuditContext) -> Iterator[Finding]:
-    import numpy as np  # lazy: heavy
-    from rapidfuzz import process  # lazy: heavy
-    from rapidfuzz.distance import OSA  # lazy: heavy
+    slips = context.slips
+    for row, word, phrase, position in context.slip_occurrences:
+        languages = context.spelling_languages[row]
+        if not languages or slips.dictionaries.known(word, languages):
+            continue  # no dictionary to tell; or a word: real_word_confusion's to judge
+        other, how = slips.suggestion[word]
+        yield Finding(
+            row,
+            f"{word!r} (seen {slips.counts[word]}x; not in the {_language_list(languages)} dictionary) "
+            f"looks like {other!r} (seen {slips.counts[other]}x) with {_ARTICLE[how]}{how}",
+            phrase,
+            position,
+        )
 
-    counts: Counter[str] = Counter()
-    for tracker_norms in context.norms:
-        for norm in tracker_norms:
-            counts.update(_WORD.findall(norm))
-    rare = sorted(w for w, c in counts.items() if c <= 2 and len(w) >= 4)
-    common = sorted(w for w, c in counts.items() if c >= 3 and len(w) >= 4)
-    if not rare or not common:
-        return
-    distance = process.cdist(rare, common, scorer=OSA.distance, score_cutoff=1, dtype=np.int32, workers=-1)
-    suggestion: dict[str, tuple[str, str]] = {}
-    for r, c in zip(*np.nonzero(distance == 1)):
-        word, other = rare[r], common[c]
-        how = typo_edit(word, other)
-        if how is None or counts[other] < 3 * counts[word] or other in _SHORT_COMMON:
+
+#: A dictionary word is a possible slip only when the word it looks like is this much more
+#: common in the language (Zipf units, ``log10``: 2 is 100 times).
+CONFUSION_ZIPF_GAP = 2.0
+
+
+@rule(
+    "real_word_confusion",
+    severity="info",
+    description="a dictionary word seen at most twice, one typing slip from a word seen at least 3 "
+    "times as often and at least 100 times as common in the language (tome/time): a possible slip",
+)
+def _real_word_confusion(context: AuditContext) -> Iterator[Finding]:
+    slips = context.slips
+    words = slips.dictionaries
+    for row, word, phrase, position in context.slip_occurrences:
+        languages = context.spelling_languages[row]
+        if not languages or not words.known(word, languages):
             continue
-        if ("'" in word) != ("'" in other) or ("’" in word) != ("’" in other):
-            continue  # were/we're, its/it's: a contraction, not a slip
-        best = suggestion.get(word)
-        # the most frequent correction; equal counts: the alphabetically first (common is sorted)
-        if best is None or counts[other] > counts[best[0]]:
-            suggestion[word] = (other, how)
-    for row, tracker_norms in enumerate(context.norms):
-        for position, norm in enumerate(tracker_norms):
-            for word in dict.fromkeys(_WORD.findall(norm)):
-                if word in suggestion:
-                    other, how = suggestion[word]
-                    yield Finding(
-                        row,
-                        f"{word!r} (seen {counts[word]}x) looks like {other!r} (seen {counts[other]}x) "
-                        f"with {_ARTICLE[how]}{how}",
-                        context.vocabularies[row][position],
-                        position,
-                    )
+        other, how = slips.suggestion[word]
+        gap = words.zipf(other, languages) - words.zipf(word, languages)
+        if gap < CONFUSION_ZIPF_GAP:
+            continue  # uses/users, while/whole, county/country: both ordinary words
+        yield Finding(
+            row,
+            f"{word!r} (seen {slips.counts[word]}x) is in the {_language_list(languages)} dictionary, "
+            f"but {other!r} (seen {slips.counts[other]}x) is {_HOW_FAR[how]} away and "
+            f"{_times(gap)} as common in {_language_list(languages)}: a slip for {other!r}?",
+            phrase,
+            position,
+        )
 
 
 @rule(
@@ -584,16 +814,10 @@ def _near_duplicate_within(context: AuditContext) -> Iterator[Finding]:
         return
     if pairs is None:
         return
-    row_of = context.row_of_id
-    for pair in pairs.itertuples(index=False):
-        row = row_of[pair.tracker_id_b]
-        if row_of[pair.tracker_id_a] == row:
+    for ra, rb, phrase_a, phrase_b, position_a, position_b, score in context.near_pair_rows:
+        if ra == rb:
             yield Finding(
-                row,
-                f"near-duplicate of {pair.phrase_a!r} (position {pair.position_a}), "
-                f"{_pair_score(pair.score, pair.edits)}",
-                pair.phrase_b,
-                int(pair.position_b),
+                rb, f"near-duplicate of {phrase_a!r} (position {position_a}), {score}", phrase_b, position_b
             )
 
 
@@ -609,22 +833,14 @@ def _near_duplicate_phrase(context: AuditContext) -> Iterator[Finding]:
         return
     if pairs is None:
         return
-    row_of, names = context.row_of_id, context.names
-    for pair in pairs.itertuples(index=False):
-        ra, rb = row_of[pair.tracker_id_a], row_of[pair.tracker_id_b]
+    names = context.names
+    for ra, rb, phrase_a, phrase_b, position_a, position_b, score in context.near_pair_rows:
         if ra != rb:
-            score = _pair_score(pair.score, pair.edits)
             yield Finding(
-                ra,
-                f"near-duplicate of {pair.phrase_b!r} in {names[rb]!r}, {score}",
-                pair.phrase_a,
-                int(pair.position_a),
+                ra, f"near-duplicate of {phrase_b!r} in {names[rb]!r}, {score}", phrase_a, position_a
             )
             yield Finding(
-                rb,
-                f"near-duplicate of {pair.phrase_a!r} in {names[ra]!r}, {score}",
-                pair.phrase_b,
-                int(pair.position_b),
+                rb, f"near-duplicate of {phrase_a!r} in {names[ra]!r}, {score}", phrase_b, position_b
             )
 
 
@@ -635,14 +851,9 @@ def _near_duplicate_phrase(context: AuditContext) -> Iterator[Finding]:
     "English conversations",
 )
 def _non_english(context: AuditContext) -> Iterator[Finding]:
-    frame = context.trackers
-    declared_column = frame["languages"] if "languages" in frame.columns else [None] * len(frame)
-    for row, declared in enumerate(declared_column):
-        norms = context.norms[row]
-        words = [w for norm in norms for w in _WORD.findall(norm)]
-        script = _script(" ".join(norms))
-        guess, hits, total = _guess_language(words)
-        codes = [str(c) for c in declared] if isinstance(declared, (list, tuple)) and declared else []
+    for row, codes in enumerate(context.declared_languages):
+        script = _script(" ".join(context.norms[row]))
+        guess, hits, total = context.guessed_languages[row]
         evidence = (
             f"{hits} of {total} words are common {_LANGUAGE_NAMES.get(guess or '', '')} words"
             if guess

@@ -61,8 +61,9 @@ if TYPE_CHECKING:
 
 __all__ = ["TrackerMatcher", "confusion"]
 
-#: Below this many training rows in all (the SVMs' rows added up), the SVMs are fitted in this
-#: process whatever ``n_jobs`` says: starting worker processes would cost more than it saves.
+#: Below this many negative rows in all (trackers x ``max_negatives``, or x phrases when fewer),
+#: the SVMs are fitted in this process whatever ``n_jobs`` says: starting worker processes
+#: would cost more than it saves.
 PARALLEL_ROWS = 200_000
 
 
@@ -222,49 +223,22 @@ def _fit_svms(
     n_rows = features.shape[0]
     members = sp.csr_matrix((np.ones(n_rows), (y, np.arange(n_rows))), shape=(n_classes, n_rows))
     centroids = normalize(sp.csr_matrix(members @ features))
-    everyone = np.arange(n_rows)
-    close_block = 64
-
-    def negatives_of(block: range) -> list[np.ndarray]:
-        """The rows each tracker of ``block`` is trained against."""
-        chosen = []
-        closeness = None
-        for c in block:
-            others = np.flatnonzero(y != c)
-            if max_negatives is None or len(others) <= max_negatives:
-                chosen.append(others)
-                continue
-            if closeness is None:
-                closeness = (features @ centroids[block.start : block.stop].T).toarray()
-            score = closeness[:, c - block.start].copy()
-            score[y == c] = -np.inf
-            # the max_negatives highest scores; equal scores at the cut go by row (a total
-            # order whatever the partition algorithm does with ties)
-            cut = np.partition(score, n_rows - max_negatives)[n_rows - max_negatives]
-            above = np.flatnonzero(score > cut)
-            tied = np.flatnonzero(score == cut)[: max_negatives - len(above)]
-            chosen.append(np.sort(np.concatenate([above, tied])))
-        return chosen
-
-    jobs = []
-    for first in range(0, n_classes, close_block):
-        block = range(first, min(first + close_block, n_classes))
-        for c, negatives in zip(block, negatives_of(block)):
-            jobs.append(np.sort(np.concatenate([everyone[y == c], negatives])))  # disjoint
+    negatives = n_rows if max_negatives is None else min(max_negatives, n_rows)
     workers = _workers(n_jobs)
-    if workers == 1 or sum(len(rows) for rows in jobs) < PARALLEL_ROWS:
-        fitted = _fit_binary(features, y, list(enumerate(jobs)), C)
+    if workers == 1 or n_classes * negatives < PARALLEL_ROWS:
+        fitted = _fit_share(features, y, centroids, range(n_classes), max_negatives, C)
     else:
         from joblib import Parallel, delayed  # lazy: heavy
 
         # processes, not threads: liblinear draws from one global random generator, so
         # concurrent fits in one process would not be reproducible. Each process gets one
         # contiguous share of the trackers; the results go back in tracker order.
-        shares = [list(share) for share in _split(list(enumerate(jobs)), workers)]
+        shares = _split(list(range(n_classes)), workers)
         fitted = [
             result
             for share in Parallel(n_jobs=workers, backend="loky")(
-                delayed(_fit_binary)(features, y, share, C) for share in shares
+                delayed(_fit_share)(features, y, centroids, range(share[0], share[-1] + 1), max_negatives, C)
+                for share in shares
             )
             for result in share
         ]
@@ -278,6 +252,53 @@ def _fit_svms(
         shape=(n_classes, features.shape[1]),
     )
     return coef, np.asarray([b for _, _, b in fitted], dtype=np.float64)
+
+
+def _fit_share(
+    features: sp.csr_matrix,
+    y: np.ndarray,
+    centroids: sp.csr_matrix,
+    classes: range,
+    max_negatives: int | None,
+    C: float,
+) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    """The SVMs of the trackers ``classes`` (what one worker does): ``(columns, weights,
+    intercept)`` of each one's non-zero weights, in tracker order."""
+    import numpy as np  # lazy: heavy
+    import sklearn  # lazy: heavy
+    from sklearn.svm import LinearSVC  # lazy: heavy
+
+    n_rows = features.shape[0]
+    block = 64  # trackers whose closeness to every phrase is computed at once
+    out = []
+    # the features are finite and the parameters checked: scikit-learn's checks would cost
+    # more than a small SVM's fit, 500 times over
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        for first in range(classes.start, classes.stop, block):
+            last = min(first + block, classes.stop)
+            closeness = None
+            for c in range(first, last):
+                mine = y == c
+                if max_negatives is None or n_rows - int(mine.sum()) <= max_negatives:
+                    rows = np.arange(n_rows)
+                else:
+                    if closeness is None:
+                        closeness = (features @ centroids[first:last].T).toarray()
+                    score = closeness[:, c - first].copy()
+                    score[mine] = -np.inf
+                    # the max_negatives highest scores; equal scores at the cut go by row (a
+                    # total order whatever the partition algorithm does with ties)
+                    cut = np.partition(score, n_rows - max_negatives)[n_rows - max_negatives]
+                    above = np.flatnonzero(score > cut)
+                    tied = np.flatnonzero(score == cut)[: max_negatives - len(above)]
+                    rows = np.sort(np.concatenate([np.flatnonzero(mine), above, tied]))  # disjoint
+                target = (y[rows] == c).astype(np.int64)
+                # dual="auto" is scikit-learn >= 1.5's default; said explicitly, 1.4 solves the same way.
+                svm = LinearSVC(C=C, dual="auto", random_state=0).fit(features[rows], target)
+                weights = svm.coef_.ravel()
+                kept = np.flatnonzero(weights)
+                out.append((kept, weights[kept], float(svm.intercept_[0])))
+    return out
 
 
 def _decision(features: sp.csr_matrix, coef: sp.csr_matrix, intercept: np.ndarray) -> np.ndarray:
@@ -301,29 +322,6 @@ def _training_phrases(chosen: pd.DataFrame) -> tuple[list[str], list[str], list[
                 phrases.append(norm)
                 written.append(phrase)
     return ids, phrases, written
-
-
-def _fit_binary(
-    features: sp.csr_matrix, y: np.ndarray, jobs: list[tuple[int, np.ndarray]], C: float
-) -> list[tuple[np.ndarray, np.ndarray, float]]:
-    """Fit the SVM of each ``(tracker, training rows)`` of ``jobs``: ``(columns, weights,
-    intercept)`` of its non-zero weights, in the order of ``jobs``."""
-    import numpy as np  # lazy: heavy
-    import sklearn  # lazy: heavy
-    from sklearn.svm import LinearSVC  # lazy: heavy
-
-    out = []
-    # the features are finite and the parameters checked: scikit-learn's checks would cost
-    # more than a small SVM's fit, 500 times over
-    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        for c, rows in jobs:
-            target = (y[rows] == c).astype(np.int64)
-            # dual="auto" is scikit-learn >= 1.5's default; said explicitly, 1.4 solves the same way.
-            svm = LinearSVC(C=C, dual="auto", random_state=0).fit(features[rows], target)
-            weights = svm.coef_.ravel()
-            kept = np.flatnonzero(weights)
-            out.append((kept, weights[kept], float(svm.intercept_[0])))
-    return out
 
 
 def _split(items: list[Any], parts: int) -> list[list[Any]]:

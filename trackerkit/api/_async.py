@@ -18,13 +18,30 @@ from __future__ import annotations
 import logging
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Literal, overload
 
 import anyio
 import httpx
 
+from trackerkit._validation import check_count
 from trackerkit.api._base import BaseClient, scrub_errors
+from trackerkit.api._conversations import (
+    DEFAULT_PAGE_SIZE,
+    Conversation,
+    ConversationBatch,
+    ConversationList,
+    FetchedConversations,
+    Plan,
+    T,
+    conversation_plan,
+    fetch_plan,
+    id_and_language,
+    list_plan,
+    listing_window,
+    messages_plan,
+    results_plan,
+)
 from trackerkit.api._protocol import (
     LIST_PATH,
     Batch,
@@ -39,6 +56,7 @@ from trackerkit.api._protocol import (
     tracker_path,
     transport_error,
 )
+from trackerkit.conversation import Hit, Message
 from trackerkit.errors import (
     AuthenticationError,
     InvalidParameterError,
@@ -134,44 +152,143 @@ class AsyncSymblClient(BaseClient):
         batch = Batch.of(ids, concurrency)
         if not batch.ids:
             return batch.finish(missing)
-        bar = progress_bar(len(batch.ids), progress)
-        limiter = anyio.CapacityLimiter(concurrency)
-        failures: list[Exception] = []
         budget = self._new_budget()  # one deadline for the batch
 
-        async def fetch(tid: str, group: anyio.abc.TaskGroup) -> None:
+        async def fetch(tid: str) -> None:
+            try:
+                tracker: Tracker | None = await self._get_one(tid, budget)
+            except TrackerNotFoundError as exc:
+                if exc.status != 404:
+                    raise
+                tracker = None
+            batch.record(tid, tracker)
+
+        await self._run_batch(batch.ids, fetch, concurrency, progress_bar(len(batch.ids), progress))
+        return batch.finish(missing)
+
+    # -- conversations ---------------------------------------------------------------------
+
+    @scrub_errors
+    async def list_conversations(
+        self,
+        *,
+        start_time: Any = None,
+        end_time: Any = None,
+        max_conversations: int | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> ConversationList:
+        """The conversations of a time window, every page; see :meth:`SymblClient.list_conversations`."""
+        start, end = listing_window(start_time, end_time)
+        check_count("page_size", page_size)
+        check_count("max_conversations", max_conversations, minimum=0, allow_none=True)
+        plan = list_plan(start, end, page_size=page_size, max_conversations=max_conversations)
+        return await self._run(plan, self._new_budget())
+
+    @scrub_errors
+    async def get_conversation(self, conversation_id: str | int) -> Conversation:
+        """One conversation's record; see :meth:`SymblClient.get_conversation`."""
+        plan = conversation_plan(normalize_id(conversation_id, "conversation"))
+        return await self._run(plan, self._new_budget())
+
+    @scrub_errors
+    async def get_messages(self, conversation: str | int | Conversation) -> list[Message]:
+        """The messages of one conversation; see :meth:`SymblClient.get_messages`."""
+        cid, language = id_and_language(conversation)
+        return await self._run(messages_plan(cid, language), self._new_budget())
+
+    @scrub_errors
+    async def get_tracker_results(self, conversation: str | int | Conversation) -> list[Hit]:
+        """The tracker hits of one conversation; see :meth:`SymblClient.get_tracker_results`."""
+        cid, _ = id_and_language(conversation)
+        return await self._run(results_plan(cid, self._results_route), self._new_budget())
+
+    @scrub_errors
+    async def get_conversations(
+        self,
+        conversations: Iterable[str | int | Conversation],
+        *,
+        messages: bool = True,
+        tracker_results: bool = False,
+        concurrency: int = 8,
+        progress: bool = True,
+        missing: Literal["raise", "return"] = "raise",
+    ) -> FetchedConversations:
+        """Many conversations at once, at most ``concurrency`` in flight; see
+        :meth:`SymblClient.get_conversations`."""
+        batch = ConversationBatch.of(
+            conversations,
+            concurrency=concurrency,
+            messages=messages,
+            tracker_results=tracker_results,
+            missing=missing,
+        )
+        if not batch.items:
+            return batch.finish(missing)
+        items = {batch.key(i): i for i in batch.items}
+
+        async def fetch(cid: str) -> None:
+            plan = fetch_plan(
+                items[cid], messages=messages, tracker_results=tracker_results, route=self._results_route
+            )
+            try:
+                batch.record(cid, await self._run(plan, self._new_budget()))
+            except TrackerNotFoundError as exc:
+                if exc.status != 404:
+                    raise
+                batch.record(cid, None)
+
+        await self._run_batch(
+            list(items), fetch, concurrency, progress_bar(len(items), progress, "conversation")
+        )
+        return batch.finish(missing)
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    async def _run(self, plan: Plan[T], budget: CallBudget) -> T:
+        """Drive a plan of :mod:`._conversations` (see :meth:`SymblClient._run`)."""
+        try:
+            call = next(plan)
+            while True:
+                try:
+                    answer = await self._get(call.path, call.params, budget)
+                except Exception as exc:
+                    call = plan.throw(exc)
+                else:
+                    call = plan.send(answer)
+        except StopIteration as done:
+            return done.value
+
+    async def _run_batch(
+        self, keys: list[str], fetch: Callable[[str], Awaitable[None]], concurrency: int, bar: Any
+    ) -> None:
+        """Await ``fetch(key)`` for every key, at most ``concurrency`` at a time; the first error
+        cancels the rest and goes up as itself (not wrapped in an ExceptionGroup)."""
+        limiter = anyio.CapacityLimiter(concurrency)
+        failures: list[Exception] = []
+
+        async def run(key: str, group: anyio.abc.TaskGroup) -> None:
             async with limiter:
                 if failures:
                     return
                 try:
-                    tracker: Tracker | None = await self._get_one(tid, budget)
-                except TrackerNotFoundError as exc:
-                    if exc.status != 404:
-                        failures.append(exc)
-                        group.cancel_scope.cancel()
-                        return
-                    tracker = None
+                    await fetch(key)
                 except Exception as exc:
                     # Record and cancel the rest ourselves: callers get our error, not an ExceptionGroup.
                     failures.append(exc)
                     group.cancel_scope.cancel()
                     return
-                batch.record(tid, tracker)
                 if bar is not None:
                     bar.update(1)
 
         try:
             async with anyio.create_task_group() as group:
-                for tid in batch.ids:
-                    group.start_soon(fetch, tid, group)
+                for key in keys:
+                    group.start_soon(run, key, group)
         finally:
             if bar is not None:
                 bar.close()
         if failures:
             raise failures[0]
-        return batch.finish(missing)
-
-    # -- plumbing --------------------------------------------------------------------------
 
     async def _list(self, params: dict[str, Any]) -> list[Tracker]:
         budget = self._new_budget()  # one deadline and size budget for all pages

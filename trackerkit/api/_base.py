@@ -13,6 +13,7 @@ import httpx
 
 from trackerkit._validation import check_count
 from trackerkit.api._auth import Credentials, TokenCache, find_credentials
+from trackerkit.api._conversations import ResultsRoute
 from trackerkit.api._protocol import DEFAULT_BASE_URL, CallBudget, Endpoint, IdRoute, is_loopback
 from trackerkit.api._redact import redact
 from trackerkit.api._retry import RetryPolicy
@@ -135,6 +136,7 @@ class BaseClient:
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http(transport)
         self._token_lock = self._new_lock()
+        self._results_route = ResultsRoute()  # which tracker-results path this server has
 
     # Each flavour builds its own httpx client and the lock serialising token exchanges.
     def _new_http(self, transport: Any) -> Any:

@@ -1,8 +1,14 @@
-"""A local emulator of the Symbl trackers API, in process or on 127.0.0.1.
+"""A local emulator of the Symbl trackers and conversations API, in process or on 127.0.0.1.
 
 It speaks the documented protocol (``POST /oauth2/token:generate``, the three tracker GETs,
-both by-id paths), checks bearer tokens (and the deprecated ``x-api-key``), answers errors in
-Symbl's shape (``{"message": ...}``), and can be told to misbehave for fault tests.
+both by-id paths; with conversations: ``GET /v1/conversations`` with a time window and
+paging, ``/v1/conversations/{id}``, ``.../messages``, and the *stored* tracker results under
+``.../trackers-detected`` and ``.../trackers``), checks bearer tokens (and the deprecated
+``x-api-key``), answers errors in Symbl's shape (``{"message": ...}``), and can be told to
+misbehave for fault tests.
+
+Tracker results are served as stored (the sample's are what Symbl plausibly returned): the
+emulator never computes hits, so comparing them with :func:`trackerkit.replay` is not circular.
 
 Two ways to run it:
 
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import json
 import os
 import secrets
@@ -37,10 +44,11 @@ import select
 import socket
 import threading
 import time
-from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections import Counter, deque
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -48,7 +56,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import anyio
 import httpx
 
-from trackerkit.errors import InvalidParameterError
+from trackerkit.api._conversations import CONVERSATIONS_PATH, DEFAULT_WINDOW, RESULTS_ROUTES
+from trackerkit.conversation import parse_timestamp
+from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import frame_to_trackers
 from trackerkit.model import Tracker, parse_trackers
 from trackerkit.sample import sample_payload
@@ -153,15 +163,38 @@ def _error(status: int, message: str, **headers: str) -> Reply:
 
 
 class SymblEmulator:
-    """The Symbl trackers API over an in-memory account.
+    """The Symbl API over an in-memory account: its trackers and, if given, its conversations.
 
     ``trackers``: anything :func:`trackerkit.parse_trackers` accepts, the path of a trackers
     file, or a trackers frame (default: the bundled sample account).
     ``app_id``/``app_secret``: the credentials the token endpoint accepts. ``token_ttl``: the
-    ``expiresIn`` of generated tokens, enforced. ``page_size``: paginate list responses with
-    ``nextToken`` (None: never). ``latency``: seconds added to every response.
+    ``expiresIn`` of generated tokens, enforced. ``page_size``: paginate tracker list
+    responses with ``nextToken`` (None: never). ``latency``: seconds added to every response.
 
-    Counters: :attr:`requests` (per path), :attr:`max_in_flight`, :meth:`count`.
+    Conversations (served only when given, even none: without, the conversation paths answer
+    404 as on a trackers-only server):
+
+    * ``conversations``: ``"sample"`` (the 120 sample calls; the default when ``trackers`` is
+      the sample account too), a ``{"conversations": [...]}`` document whose conversation
+      objects embed their ``messages`` (the shape of ``trackerkit/data/sample_conversations.json``),
+      its list, or the path of such a JSON file. Served as given, malformed records included
+      (fault tests need them); each conversation needs an ``id``.
+    * ``tracker_results``: ``{conversation_id: [trackers-detected array]}``, its path, or
+      ``"sample"`` (the stored results of the sample calls, the default with the sample
+      conversations; otherwise every conversation has none, ``[]``).
+    * ``results_paths``: which of ``"trackers-detected"`` and ``"trackers"`` exist (the other
+      answers 404, as on a server of the other generation).
+    * ``max_page_size``: the most conversations one listing page holds, whatever ``limit``
+      asks (the default ``limit`` is 20, as the API's).
+    * ``now``: the clock of the default window (the last 7 days when a listing sends no
+      ``startTime`` / ``endTime``); None: the real one.
+
+    The listing window is half-open, ``startTime <= conversation start < endTime``;
+    conversations are listed newest first (``order=asc`` for oldest first), ties by id; a
+    conversation without a readable ``startTime`` is never listed (it can still be fetched).
+
+    Counters: :attr:`requests` (per path), :attr:`max_in_flight`, :meth:`count`;
+    :attr:`request_log` holds the last 10,000 request targets (path and query).
     """
 
     def __init__(
@@ -173,7 +206,34 @@ class SymblEmulator:
         token_ttl: int = 86400,
         page_size: int | None = None,
         latency: float = 0.0,
+        conversations: Any = None,
+        tracker_results: Any = None,
+        results_paths: Sequence[str] = RESULTS_ROUTES,
+        max_page_size: int = 100,
+        now: dt.datetime | None = None,
     ) -> None:
+        if conversations is None and (
+            trackers is None or (isinstance(trackers, str) and trackers == "sample")
+        ):
+            conversations = "sample"
+        if tracker_results is None and isinstance(conversations, str) and conversations == "sample":
+            tracker_results = "sample"
+        unknown = [p for p in results_paths if p not in RESULTS_ROUTES]
+        if unknown or isinstance(results_paths, str):
+            raise InvalidParameterError(
+                f"results_paths must be a subset of {RESULTS_ROUTES}; got {results_paths!r}",
+                parameter="results_paths",
+            )
+        if isinstance(max_page_size, bool) or not isinstance(max_page_size, int) or max_page_size < 1:
+            raise InvalidParameterError(
+                f"max_page_size must be an integer >= 1; got {max_page_size!r}", parameter="max_page_size"
+            )
+        self.results_paths = tuple(results_paths)
+        self.max_page_size = max_page_size
+        self.now = now
+        self._serves_conversations = conversations is not None
+        self._conversations = _load_conversations(conversations)
+        self._results = _load_results(tracker_results, self._conversations)
         records = _load_trackers(trackers)
         self.app_id = app_id
         self.app_secret = app_secret
@@ -188,12 +248,20 @@ class SymblEmulator:
         self._script: list[tuple[Fault | None, str]] = []
         self._always: list[tuple[Fault, str]] = []
         self.requests: Counter[str] = Counter()
+        self.request_log: deque[str] = deque(maxlen=10_000)
         self.in_flight = 0
         self.max_in_flight = 0
         self.url: str | None = None
 
     def __repr__(self) -> str:
+        if self._serves_conversations:
+            return f"SymblEmulator({len(self._trackers)} trackers, {len(self._conversations)} conversations)"
         return f"SymblEmulator({len(self._trackers)} trackers)"
+
+    @property
+    def conversation_ids(self) -> list[str]:
+        """The ids of the conversations served, oldest first (then by id)."""
+        return [c.id for c in sorted(self._conversations.values(), key=_ConversationEntry.order)]
 
     @property
     def trackers(self) -> list[Tracker]:
@@ -234,9 +302,10 @@ class SymblEmulator:
             now = time.monotonic()
             self._tokens = dict.fromkeys(self._tokens, now)
 
-    def issue_token(self, ttl: float | None = None) -> str:
-        """A valid access token without the exchange (``ttl`` None: it never expires)."""
-        token = "emu-" + secrets.token_urlsafe(24)
+    def issue_token(self, ttl: float | None = None, *, value: str | None = None) -> str:
+        """A valid access token without the exchange (``ttl`` None: it never expires);
+        ``value`` chooses the token (tests that plant it in served data), else a random one."""
+        token = value if value is not None else "emu-" + secrets.token_urlsafe(24)
         with self._lock:
             self._tokens[token] = None if ttl is None else time.monotonic() + ttl
         return token
@@ -278,6 +347,7 @@ class SymblEmulator:
         path = parts.path
         with self._lock:
             self.requests[path] += 1
+            self.request_log.append(target)
             fault = self._next_fault(path)
         delay = self.latency
         if fault is not None and fault.kind == "delay":
@@ -321,6 +391,15 @@ class SymblEmulator:
             if method != "POST":
                 return _error(405, "Method not allowed")
             return self._generate_token(body)
+        if self._serves_conversations and (
+            path == CONVERSATIONS_PATH or path.startswith(CONVERSATIONS_PATH + "/")
+        ):
+            if method != "GET":
+                return _error(405, "Method not allowed (the emulator is read only)")
+            denied = self._check_token(headers)
+            if denied is not None:
+                return denied
+            return self._conversation_route(path, parse_qs(query, keep_blank_values=True))
         is_list = path in (LIST_PATH, LIST_PATH + "/")
         by_id = next((path[len(p) :] for p in _BY_ID_PREFIXES if path.startswith(p)), None)
         if not is_list and not by_id:
@@ -368,6 +447,79 @@ class SymblEmulator:
         if start + self.page_size < len(matches):
             page["nextToken"] = _encode_page_token(start + self.page_size)
         return _json_reply(200, page)
+
+    # -- conversations -----------------------------------------------------------------------
+
+    def _conversation_route(self, path: str, params: dict[str, list[str]]) -> Reply:
+        if any(len(v) > 1 for v in params.values()):
+            return _error(400, "Repeated query parameter")
+        rest = path[len(CONVERSATIONS_PATH) :].strip("/")
+        if not rest:
+            return self._list_conversations({k: v[0] for k, v in params.items()})
+        parts = rest.split("/")
+        if len(parts) > 2:
+            return _error(404, f"No route for {path}")
+        conversation = self._conversations.get(unquote(parts[0]))
+        suffix = parts[1] if len(parts) == 2 else ""
+        if suffix not in ("", "messages", *RESULTS_ROUTES):
+            return _error(404, f"No route for {path}")
+        if suffix in RESULTS_ROUTES and suffix not in self.results_paths:
+            return _error(404, f"No route for {path}")
+        allowed = {"verbose", "sentiment"} if suffix == "messages" else set()
+        unknown = sorted(set(params) - allowed)
+        if unknown:
+            return _error(400, f"Unsupported query parameter(s): {', '.join(unknown)}")
+        if conversation is None:
+            shown = unquote(parts[0])
+            return _json_reply(404, {"message": f"Conversation with id {shown} not found", "statusCode": 404})
+        if suffix == "":
+            return _json_reply(200, conversation.record)
+        if suffix == "messages":
+            return _json_reply(200, {"messages": conversation.messages})
+        return Reply(
+            200,
+            self._results.get(conversation.id, b"[]"),
+            {"Content-Type": "application/json; charset=utf-8"},
+        )
+
+    def _list_conversations(self, params: dict[str, str]) -> Reply:
+        unknown = sorted(set(params) - {"limit", "offset", "startTime", "endTime", "order"})
+        if unknown:
+            return _error(400, f"Unsupported query parameter(s): {', '.join(unknown)}")
+        numbers = {}
+        for name, default, least in (("limit", 20, 1), ("offset", 0, 0)):
+            text = params.get(name, str(default))
+            if not text.isascii() or not text.isdigit() or int(text) < least:
+                return _error(400, f"{name} must be an integer >= {least}, got {text!r}")
+            numbers[name] = int(text)
+        order = params.get("order", "desc")
+        if order not in ("asc", "desc"):
+            return _error(400, f"order must be 'asc' or 'desc', got {order!r}")
+        bounds: dict[str, dt.datetime | None] = {}
+        for name in ("startTime", "endTime"):
+            try:
+                moment = parse_timestamp(params.get(name))
+            except ValueError:
+                return _error(400, f"{name} must be an ISO 8601 date-time, got {params[name]!r}")
+            if moment is not None and moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.timezone.utc)
+            bounds[name] = moment
+        end = bounds["endTime"]
+        if end is None:
+            end = self.now if self.now is not None else dt.datetime.now(dt.timezone.utc)
+            if end.tzinfo is None:
+                end = end.replace(tzinfo=dt.timezone.utc)
+        start = bounds["startTime"] if bounds["startTime"] is not None else end - DEFAULT_WINDOW
+        if start >= end:
+            return _error(400, "startTime must be before endTime")
+        listed = sorted(
+            (c for c in self._conversations.values() if c.start is not None and start <= c.start < end),
+            key=_ConversationEntry.order,
+            reverse=order == "desc",
+        )
+        limit = min(numbers["limit"], self.max_page_size)
+        page = listed[numbers["offset"] : numbers["offset"] + limit]
+        return _json_reply(200, {"conversations": [c.record for c in page]})
 
     def _check_token(self, headers: dict[str, str]) -> Reply | None:
         token = None
@@ -449,6 +601,90 @@ def _decode_page_token(token: str) -> int | None:
         return int(value) if kind == "offset" and int(value) >= 0 else None
     except ValueError:
         return None
+
+
+@dataclass
+class _ConversationEntry:
+    """One served conversation: its record (without messages), messages, parsed start."""
+
+    id: str
+    record: dict[str, Any]
+    messages: list[Any]
+    start: dt.datetime | None
+
+    def order(self) -> tuple[dt.datetime, str]:
+        return (self.start or dt.datetime.min.replace(tzinfo=dt.timezone.utc), self.id)
+
+
+def _json_document(source: Any, what: str) -> Any:
+    """A JSON document given as itself or as the path of a JSON file (copied: served as given
+    then, whatever the caller does with its objects later)."""
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            return json.loads(Path(source).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TrackerDataError(f"{what}: cannot read {str(source)!r} as JSON ({exc})") from None
+    try:
+        return json.loads(json.dumps(source))
+    except (TypeError, ValueError) as exc:
+        raise TrackerDataError(f"{what}: not JSON-serialisable ({exc})") from None
+
+
+def _sample_document(name: str) -> Any:
+    return json.loads(resources.files("trackerkit.data").joinpath(name).read_text("utf-8"))
+
+
+def _load_conversations(source: Any) -> dict[str, _ConversationEntry]:
+    if source is None:
+        return {}
+    if isinstance(source, str) and source == "sample":
+        document = _sample_document("sample_conversations.json")
+    else:
+        document = _json_document(source, "conversations")
+    records = document.get("conversations") if isinstance(document, dict) else document
+    if not isinstance(records, list):
+        raise TrackerDataError(
+            "conversations: expected {'conversations': [...]} or a list of conversation objects"
+        )
+    out: dict[str, _ConversationEntry] = {}
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise TrackerDataError(f"conversations: record {index} is not an object")
+        raw_id = record.get("id")
+        if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or not str(raw_id):
+            raise TrackerDataError(f"conversations: record {index} has no usable 'id' to serve it under")
+        key = str(raw_id)
+        if key in out:
+            raise TrackerDataError(f"conversations: record {index} repeats the id {key!r}")
+        messages = record.get("messages", [])
+        try:
+            start = parse_timestamp(record.get("startTime"))
+        except ValueError:
+            start = None  # served as given; never listed
+        if start is not None and start.tzinfo is None:
+            start = start.replace(tzinfo=dt.timezone.utc)
+        public = {k: v for k, v in record.items() if k != "messages"}
+        out[key] = _ConversationEntry(key, public, messages if isinstance(messages, list) else [], start)
+    return out
+
+
+def _load_results(source: Any, conversations: Mapping[str, _ConversationEntry]) -> dict[str, bytes]:
+    """Each conversation's stored results as the body served (``[]`` for one without)."""
+    if source is None:
+        return {}
+    if isinstance(source, str) and source == "sample":
+        document = _sample_document("sample_tracker_results.json")
+    else:
+        document = _json_document(source, "tracker_results")
+    if not isinstance(document, dict):
+        raise TrackerDataError("tracker_results: expected {conversation_id: [trackers-detected array], ...}")
+    unknown = sorted(k for k in document if k not in conversations)
+    if unknown:
+        raise TrackerDataError(
+            f"tracker_results: {len(unknown)} conversation id(s) not among the conversations: "
+            + ", ".join(unknown[:5])
+        )
+    return {key: json.dumps(value, ensure_ascii=False).encode("utf-8") for key, value in document.items()}
 
 
 def _load_trackers(source: Any) -> list[Tracker]:

@@ -136,8 +136,9 @@ def tracker_path(tracker_id: str, route: IdRoute = "legacy") -> str:
     return prefix + quote(tracker_id, safe="")
 
 
-def normalize_id(tracker_id: Any) -> str:
-    """A tracker id as it goes into a URL path, or :class:`TrackerDataError` before any request.
+def normalize_id(tracker_id: Any, what: str = "tracker") -> str:
+    """A tracker id (or, with ``what="conversation"``, a conversation id) as it goes into a URL
+    path, or :class:`TrackerDataError` before any request.
 
     Ids are strings of digits; ints are accepted too. Anything that is not a plausible id
     (``..``, ``.``, a ``/``, ``%``, spaces, control characters) is refused rather than encoded:
@@ -152,18 +153,18 @@ def normalize_id(tracker_id: Any) -> str:
     """
     if isinstance(tracker_id, bool) or not isinstance(tracker_id, (str, int)):
         raise InvalidParameterError(
-            f"a tracker id must be a str or int, got {type(tracker_id).__name__}", parameter="tracker_id"
+            f"a {what} id must be a str or int, got {type(tracker_id).__name__}", parameter=f"{what}_id"
         )
     try:
         text = str(tracker_id).strip()
     except ValueError:  # an int too long to write out
-        raise TrackerDataError("a tracker id must not be a number that long") from None
+        raise TrackerDataError(f"a {what} id must not be a number that long") from None
     if not text:
-        raise TrackerDataError("a tracker id must not be empty")
+        raise TrackerDataError(f"a {what} id must not be empty")
     if not _PLAUSIBLE_ID.fullmatch(text):
         shown = repr(text[:40]) + ("…" if len(text) > 40 else "")
         raise TrackerDataError(
-            f"{shown} is not a plausible Symbl tracker id (ids are digits such as "
+            f"{shown} is not a plausible Symbl {what} id (ids are digits such as "
             "'4476908732794496'; letters, '-' and '_' are also accepted); nothing was sent"
         )
     return text
@@ -810,10 +811,11 @@ def check_missing_mode(missing: str) -> None:
     check_choice("missing", missing, ("raise", "return"))
 
 
-def progress_bar(total: int, enabled: bool):
-    """A tqdm.auto bar that only appears for runs longer than half a second (None when disabled)."""
+def progress_bar(total: int, enabled: bool, what: str = "tracker"):
+    """A tqdm.auto bar counting ``what`` (a tracker, a conversation) that only appears for runs
+    longer than half a second (None when disabled)."""
     if not enabled or total < 2:
         return None
     from tqdm.auto import tqdm  # lazy: heavy
 
-    return tqdm(total=total, desc="trackers", unit="tracker", delay=0.5, leave=False)
+    return tqdm(total=total, desc=what + "s", unit=what, delay=0.5, leave=False)

@@ -17,14 +17,31 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Any, Literal, overload
 
 import httpcore
 import httpx
 
+from trackerkit._validation import check_count
 from trackerkit.api._base import BaseClient, scrub_errors
+from trackerkit.api._conversations import (
+    DEFAULT_PAGE_SIZE,
+    Conversation,
+    ConversationBatch,
+    ConversationList,
+    FetchedConversations,
+    Plan,
+    T,
+    conversation_plan,
+    fetch_plan,
+    id_and_language,
+    list_plan,
+    listing_window,
+    messages_plan,
+    results_plan,
+)
 from trackerkit.api._protocol import (
     LIST_PATH,
     Batch,
@@ -39,6 +56,7 @@ from trackerkit.api._protocol import (
     tracker_path,
     transport_error,
 )
+from trackerkit.conversation import Hit, Message
 from trackerkit.errors import (
     AuthenticationError,
     InvalidParameterError,
@@ -159,33 +177,233 @@ class SymblClient(BaseClient):
         batch = Batch.of(ids, concurrency)
         if not batch.ids:
             return batch.finish(missing)
-        bar = progress_bar(len(batch.ids), progress)
         stop = threading.Event()  # set on the first failure or Ctrl-C: the whole batch ends
         budget = self._new_budget(cancel=stop)  # one deadline for the batch
 
         def fetch(tid: str) -> None:
-            if stop.is_set():  # an earlier failure ends the run; don't start new requests
-                return
             try:
                 batch.record(tid, self._get_one(tid, budget))
             except TrackerNotFoundError as exc:
                 if exc.status != 404:
-                    stop.set()
                     raise
                 batch.record(tid, None)
+
+        self._run_batch(
+            batch.ids,
+            fetch,
+            stop,
+            concurrency=concurrency,
+            bar=progress_bar(len(batch.ids), progress),
+            what="tracker",
+            done=lambda: sum(1 for t in batch.results.values() if t is not None),
+        )
+        return batch.finish(missing)
+
+    # -- conversations ---------------------------------------------------------------------
+
+    @scrub_errors
+    def list_conversations(
+        self,
+        *,
+        start_time: Any = None,
+        end_time: Any = None,
+        max_conversations: int | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> ConversationList:
+        """The conversations of a time window (GET /v1/conversations), every page of them.
+
+        Parameters
+        ----------
+        start_time, end_time : datetime, date, ISO 8601 str, optional
+            The window (UTC when no time zone is given). The API lists only a window, the last
+            7 days by default; the client always sends one: ``end_time`` defaults to now and
+            ``start_time`` to 7 days before it (a ``timedelta``: that long before ``end_time``).
+        max_conversations : int, optional
+            Stop once this many are in hand (in the server's order); ``complete`` then says
+            whether the window held more.
+        page_size : int
+            Conversations asked for per request (``limit``; the API's default is 20).
+
+        Returns
+        -------
+        ConversationList
+            The conversations by start time, then id, with the window sent (``start_time``,
+            ``end_time``), ``complete`` and ``pages``.
+
+        Examples
+        --------
+            >>> from trackerkit.emulator import sample_client
+            >>> with sample_client() as client:
+            ...     client.list_conversations(start_time="2026-06-01", end_time="2026-06-08")
+            ConversationList(10 conversations, 2026-06-01T00:00:00.000Z to 2026-06-08T00:00:00.000Z, ...)
+        """
+        start, end = listing_window(start_time, end_time)
+        check_count("page_size", page_size)
+        check_count("max_conversations", max_conversations, minimum=0, allow_none=True)
+        plan = list_plan(start, end, page_size=page_size, max_conversations=max_conversations)
+        return self._run(plan, self._new_budget())
+
+    @scrub_errors
+    def get_conversation(self, conversation_id: str | int) -> Conversation:
+        """One conversation's record (GET /v1/conversations/{id}); :class:`TrackerNotFoundError`
+        (404, ``keys`` = the id) if there is none."""
+        return self._run(conversation_plan(normalize_id(conversation_id, "conversation")), self._new_budget())
+
+    @scrub_errors
+    def get_messages(self, conversation: str | int | Conversation) -> list[Message]:
+        """The messages of one conversation (GET /v1/conversations/{id}/messages), in order.
+
+        ``conversation``: an id, or a :class:`Conversation` of a listing (its language then
+        fills each message's). A malformed message raises :class:`ResponseFormatError` naming
+        the conversation, the message and the field; none is skipped.
+        """
+        cid, language = id_and_language(conversation)
+        return self._run(messages_plan(cid, language), self._new_budget())
+
+    @scrub_errors
+    def get_tracker_results(self, conversation: str | int | Conversation) -> list[Hit]:
+        """The tracker hits Symbl stored for one conversation, one :class:`Hit` per messageRef.
+
+        Asks ``/v1/conversations/{id}/trackers-detected`` and, when that answers 404,
+        ``/v1/conversations/{id}/trackers`` (the client then asks that one first). Hits carry
+        the message text Symbl sends, not the speaker or time (see :meth:`get_conversations`).
+        """
+        cid, _ = id_and_language(conversation)
+        return self._run(results_plan(cid, self._results_route), self._new_budget())
+
+    @scrub_errors
+    def get_conversations(
+        self,
+        conversations: Iterable[str | int | Conversation],
+        *,
+        messages: bool = True,
+        tracker_results: bool = False,
+        concurrency: int = 8,
+        progress: bool = True,
+        missing: Literal["raise", "return"] = "raise",
+    ) -> FetchedConversations:
+        """Many conversations at once: their messages and/or tracker results, at most
+        ``concurrency`` requests in flight, results in input order.
+
+        Parameters
+        ----------
+        conversations : iterable of ids or Conversation, or a ConversationList
+            An id alone costs one more request (the conversation's record, for its language).
+            Duplicates are fetched once.
+        messages, tracker_results : bool
+            What to fetch for each; with both, each hit carries its message's speaker and time.
+        concurrency : int
+            Conversations fetched at the same time (each one's requests go one after another).
+        progress : bool
+            A tqdm.auto progress bar, shown when the run lasts over half a second.
+        missing : {"raise", "return"}
+            A conversation answered 404: one :class:`TrackerNotFoundError` listing all of them
+            (``.keys``), or listed in the result's ``missing``.
+
+        Returns
+        -------
+        FetchedConversations
+            ``conversations``, ``messages``, ``hits`` and ``missing``.
+
+        Notes
+        -----
+        Each conversation is one call with its own ``deadline`` and byte budget (a batch of
+        thousands would not fit one call's). The first error, or Ctrl-C, ends the batch at
+        once, as for :meth:`get_trackers`.
+
+        Examples
+        --------
+            >>> from trackerkit.emulator import sample_client
+            >>> with sample_client() as client:
+            ...     client.get_conversations(["5360756879665530"], tracker_results=True, progress=False)
+            FetchedConversations(1 conversations, 27 messages, 10 hits, 0 missing)
+        """
+        batch = ConversationBatch.of(
+            conversations,
+            concurrency=concurrency,
+            messages=messages,
+            tracker_results=tracker_results,
+            missing=missing,
+        )
+        if not batch.items:
+            return batch.finish(missing)
+        stop = threading.Event()
+        items = {batch.key(i): i for i in batch.items}
+
+        def fetch(cid: str) -> None:
+            plan = fetch_plan(
+                items[cid], messages=messages, tracker_results=tracker_results, route=self._results_route
+            )
+            try:
+                batch.record(cid, self._run(plan, self._new_budget(cancel=stop)))
+            except TrackerNotFoundError as exc:
+                if exc.status != 404:
+                    raise
+                batch.record(cid, None)
+
+        self._run_batch(
+            list(items),
+            fetch,
+            stop,
+            concurrency=concurrency,
+            bar=progress_bar(len(items), progress, "conversation"),
+            what="conversation",
+            done=batch.done,
+        )
+        return batch.finish(missing)
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _run(self, plan: Plan[T], budget: CallBudget) -> T:
+        """Drive a plan of :mod:`._conversations`: send each GET it yields, hand back the
+        answer, or throw the request's error in at the ``yield``; its return value is ours."""
+        try:
+            call = next(plan)
+            while True:
+                try:
+                    answer = self._get(call.path, call.params, budget)
+                except Exception as exc:
+                    call = plan.throw(exc)
+                else:
+                    call = plan.send(answer)
+        except StopIteration as done:
+            return done.value
+
+    def _run_batch(
+        self,
+        keys: list[str],
+        fetch: Callable[[str], None],
+        stop: threading.Event,
+        *,
+        concurrency: int,
+        bar: Any,
+        what: str,
+        done: Callable[[], int],
+    ) -> None:
+        """Run ``fetch(key)`` for every key on at most ``concurrency`` threads.
+
+        The first error, or Ctrl-C, ends the batch at once: ``stop`` is set (requests in flight
+        stop retrying, the budgets made with it cancel), queued keys are dropped, and the error
+        goes up. After Ctrl-C the call does not wait for requests in flight: a warning says how
+        far the batch got.
+        """
+
+        def run(key: str) -> None:
+            if stop.is_set():  # an earlier failure ends the run; don't start new requests
+                return
+            try:
+                fetch(key)
             except BaseException:
                 stop.set()
                 raise
             if bar is not None:
                 bar.update(1)
 
-        pool = ThreadPoolExecutor(
-            max_workers=min(concurrency, len(batch.ids)), thread_name_prefix="trackerkit"
-        )
+        pool = ThreadPoolExecutor(max_workers=min(concurrency, len(keys)), thread_name_prefix="trackerkit")
         futures: list[Future] = []
         interrupted = False
         try:
-            futures = [pool.submit(fetch, tid) for tid in batch.ids]
+            futures = [pool.submit(run, key) for key in keys]
             wait(futures, return_when=FIRST_EXCEPTION)
             failed = next((f for f in futures if f.done() and f.exception() is not None), None)
             if failed is not None:
@@ -194,24 +412,23 @@ class SymblClient(BaseClient):
             interrupted = not isinstance(exc, Exception)  # KeyboardInterrupt, SystemExit
             raise
         finally:
-            # Queued ids are dropped; requests in flight stop retrying (``stop`` cancels them).
+            # Queued keys are dropped; requests in flight stop retrying (``stop`` cancels them).
             stop.set()
             if interrupted:
                 in_flight = sum(1 for f in futures if f.running())
                 logger.warning(
-                    "get_trackers interrupted: %d of %d trackers fetched; %d requests in flight "
+                    "get_%ss interrupted: %d of %d %ss fetched; %d requests in flight "
                     "abandoned (not retried)",
-                    sum(1 for t in batch.results.values() if t is not None),
-                    len(batch.ids),
+                    what,
+                    done(),
+                    len(keys),
+                    what,
                     in_flight,
                 )
             # After Ctrl-C, don't wait for requests in flight: the user asked to stop now.
             pool.shutdown(wait=not interrupted, cancel_futures=True)
             if bar is not None:
                 bar.close()
-        return batch.finish(missing)
-
-    # -- plumbing --------------------------------------------------------------------------
 
     def _list(self, params: dict[str, Any]) -> list[Tracker]:
         budget = self._new_budget()  # one deadline and size budget for all pages
