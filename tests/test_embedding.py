@@ -622,3 +622,61 @@ def test_the_loader_never_imports_the_hugging_face_hub():
     env = {**os.environ, "HF_HUB_OFFLINE": "0"}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+# ------------------------------------------------------------------------ helpers of the semantic features
+def test_resolve_embedder_checks_or_gives_the_default(tmp_path, monkeypatch):
+    from trackerkit.embedding._default import resolve_embedder
+
+    toy = _LetterCounts()
+    assert resolve_embedder(toy) is toy
+    monkeypatch.setenv("TRACKERKIT_CACHE_DIR", str(tmp_path))
+    assert resolve_embedder(None) is default_embedder()
+    with pytest.raises(InvalidParameterError) as caught:
+        resolve_embedder("all-MiniLM-L6-v2")
+    assert caught.value.parameter == "embedder"
+
+
+def test_embed_unit_gives_float64_unit_rows_and_refuses_broken_output():
+    from trackerkit.embedding._default import embed_unit
+
+    class Raw(_LetterCounts):
+        def embed(self, texts):
+            return super().embed(texts) * 3.0  # not unit length
+
+    vectors = embed_unit(Raw(), ["abc", "zzz"])
+    assert vectors.dtype == np.float64
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0)
+    assert embed_unit(Raw(), []).shape == (0, 26)
+
+    class NotFinite(_LetterCounts):
+        def embed(self, texts):
+            return np.full((len(texts), 26), np.nan, dtype=np.float32)
+
+    with pytest.raises(EmbeddingModelError, match="non-finite"):
+        embed_unit(NotFinite(), ["abc"])
+    with pytest.raises(EmbeddingModelError, match="shape"):
+        embed_unit(_LetterCounts(rows=1), ["a", "b"])
+
+
+def test_text_embedder_shares_the_cache_but_hashes_the_keys(tmp_path):
+    from trackerkit.embedding._default import text_embedder
+
+    toy = _LetterCounts()
+    phrases = CachedEmbedder(toy, cache=tmp_path)
+    texts = text_embedder(phrases)
+    assert isinstance(texts, CachedEmbedder) and texts.hash_keys and texts.cache is phrases.cache
+    assert texts.embedder is toy
+    assert text_embedder(toy) is toy  # nothing to key: returned as it is
+    uncached = CachedEmbedder(toy, cache=False)
+    assert text_embedder(uncached) is uncached
+
+
+def test_embedders_and_the_cache_pickle_for_worker_processes(embedder, tmp_path):
+    cached = CachedEmbedder(embedder, cache=tmp_path)
+    first = cached.embed([PRICE, COST])
+    copy = pickle.loads(pickle.dumps(cached))  # the session and the locks are rebuilt there
+    assert copy.cache.path == cached.cache.path
+    assert np.array_equal(copy.embed([PRICE, COST]), first) and copy.stats.hits == 2
+    fresh = pickle.loads(pickle.dumps(OnnxEmbedder(threads=1)))
+    assert np.array_equal(fresh.embed([WEATHER]), embedder.embed([WEATHER]))

@@ -39,8 +39,11 @@ def test_fit_predict_and_conventions():
     assert matcher.get_params() == {
         "C": 2.0,
         "char_ngrams": (2, 5),
+        "embedder": None,
+        "features": "tfidf",
         "max_negatives": 2000,
         "n_jobs": -1,
+        "semantic_weight": 1.0,
         "word_ngrams": (1, 2),
     }
     assert clone(matcher).set_params(C=0.5).C == 0.5

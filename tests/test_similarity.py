@@ -115,7 +115,9 @@ def test_empty_one_tracker_and_no_terms():
 
 
 def test_bad_parameters_name_the_parameter():
-    with pytest.raises(InvalidParameterError, match="analyzer must be one of 'char_wb', 'word'; got 'char'"):
+    with pytest.raises(
+        InvalidParameterError, match="analyzer must be one of 'char_wb', 'word', 'semantic'; got 'char'"
+    ):
         trackerkit.similarity_matrix(FRUIT, analyzer="char")
     with pytest.raises(InvalidParameterError, match="ngram_range"):
         trackerkit.similarity_matrix(FRUIT, ngram_range=(3, 1))

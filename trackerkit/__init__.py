@@ -142,6 +142,7 @@ _LAZY: dict[str, str] = {
     "precision": "trackerkit.analysis",
     "review_sample": "trackerkit.analysis",
     "wilson_interval": "trackerkit.analysis",
+    "EmbeddingScorer": "trackerkit.analysis._scoring",
 }
 
 __all__ = [

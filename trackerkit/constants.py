@@ -26,13 +26,16 @@ __all__ = [
     "DEFAULT_EMBEDDING_BATCH_SIZE",
     "DEFAULT_EMBEDDING_CACHE_MAX_BYTES",
     "DEFAULT_EMBEDDING_MAX_LENGTH",
+    "DEFAULT_EMBEDDING_MEANING_THRESHOLD",
     "DEFAULT_MAX_EDITS",
     "DEFAULT_MAX_FILE_BYTES",
     "DEFAULT_MAX_PAIRS",
     "DEFAULT_MAX_PER_RULE",
+    "DEFAULT_MEANING_PHRASE_THRESHOLD",
     "DEFAULT_MEANING_THRESHOLD",
     "DEFAULT_PHRASE_PARTNERS",
     "DEFAULT_PHRASE_THRESHOLD",
+    "DEFAULT_SEMANTIC_TRACKER_THRESHOLD",
     "DEFAULT_TRACKER_THRESHOLD",
     "EMBEDDING_MODEL_ENV",
     "EMBEDDING_PROGRESS_MIN_TEXTS",
@@ -42,6 +45,7 @@ __all__ = [
     "HIT_STATUSES",
     "LABELS",
     "LINKAGE_METHODS",
+    "MATCHER_FEATURES",
     "MATCH_KINDS",
     "MAX_PHRASES",
     "MAX_TRACKERS",
@@ -56,9 +60,12 @@ __all__ = [
     "PHRASE_SCOPES",
     "RANK_COLUMNS",
     "REVIEW_LABELS",
+    "SEMANTIC_ANALYZER",
     "SEMANTIC_EXTRA",
     "SEVERITIES",
     "SHARED_COLUMNS",
+    "SIMILARITY_ANALYZERS",
+    "SIMILAR_BY",
     "TRACKER_COLUMNS",
     "TRIGGER_COLUMNS",
     "VOCABULARY_COLUMNS",
@@ -78,15 +85,33 @@ MAX_TRACKERS = 500
 #: inflections) and ``"word"``. The first is the default everywhere.
 ANALYZERS = ("char_wb", "word")
 DEFAULT_ANALYZER = "char_wb"
+#: The analyzer that compares trackers by *meaning*: sentence embeddings (the ``semantic`` extra)
+#: instead of TF-IDF terms. Not in :data:`ANALYZERS`, which lists the TF-IDF analyzers only.
+SEMANTIC_ANALYZER = "semantic"
+#: Every analyzer of :func:`trackerkit.similarity_matrix` and what is built on it (most_similar,
+#: cluster_trackers, the heatmaps): the TF-IDF ones, then ``"semantic"``.
+SIMILARITY_ANALYZERS = (*ANALYZERS, SEMANTIC_ANALYZER)
 #: Similarity (0..1) from which two *trackers* count as similar (pairs, clusters, networks).
 DEFAULT_TRACKER_THRESHOLD = 0.25
+#: Similarity by meaning (0..1, ``analyzer="semantic"``) from which two trackers count as similar:
+#: the cosine of mean phrase embeddings runs higher than TF-IDF's (unrelated trackers of one
+#: business score 0.1-0.5). Chosen as :data:`DEFAULT_TRACKER_THRESHOLD` was: of 0.5, 0.55, ...,
+#: 0.7, the cut of the sample account's clustering that best recovers its planted groups of
+#: overlapping trackers (pair F1 0.50; TF-IDF at 0.25: 0.79, for groups planted by shared phrases).
+DEFAULT_SEMANTIC_TRACKER_THRESHOLD = 0.65
 #: Score (0..1) from which two *phrases* count as near-duplicates.
 DEFAULT_PHRASE_THRESHOLD = 0.8
+#: Score (0..1) from which two phrases count as near-duplicates *by meaning*
+#: (``similar_phrases(by="meaning")``: the cosine of their sentence embeddings).
+DEFAULT_MEANING_PHRASE_THRESHOLD = 0.8
 #: Most edits (optimal string alignment) for two phrases to be scored as a typo of each other.
 DEFAULT_MAX_EDITS = 2
 #: Which phrase pairs :func:`trackerkit.similar_phrases` returns: in two different trackers,
 #: inside one tracker, or both.
 PHRASE_SCOPES = ("across", "within", "all")
+#: What :func:`trackerkit.similar_phrases` compares phrases by: their text (character TF-IDF and
+#: typos, the default) or their meaning (sentence embeddings, the ``semantic`` extra).
+SIMILAR_BY = ("text", "meaning")
 #: Best partners :func:`trackerkit.similar_phrases` keeps per phrase (its ``k``).
 DEFAULT_PHRASE_PARTNERS = 10
 #: Most rows :func:`trackerkit.similar_phrases` returns before raising ResultTooLargeError
@@ -173,6 +198,9 @@ CLUSTER_COLUMNS = (
     "nearest",
     "nearest_similarity",
 )
+#: Features of :class:`trackerkit.TrackerMatcher`: TF-IDF of words and characters, or those and
+#: the phrases' sentence embeddings (the ``semantic`` extra).
+MATCHER_FEATURES = ("tfidf", "tfidf+semantic")
 #: Columns of :meth:`trackerkit.TrackerMatcher.rank`.
 RANK_COLUMNS = ("rank", "tracker_id", "tracker", "score", "evidence", "evidence_scores")
 
@@ -214,6 +242,11 @@ MATCH_KINDS = ("literal", "meaning")
 #: and a tracker's closest phrase. Calibrated on the sample conversations against their stored
 #: Symbl results (best F1 of the matches by meaning; see ``trackerkit.analysis._replay``).
 DEFAULT_MEANING_THRESHOLD = 0.65
+#: The same for the replay's scorer by meaning, ``EmbeddingScorer`` (the cosine of sentence
+#: embeddings, a scale of its own), calibrated the same way: best F1 of the matches by meaning
+#: (0.099: precision 0.11, recall 0.09; TF-IDF's best, at 0.65: 0.089) of 0.05, 0.10, ..., 0.95
+#: (see ``benchmarks/bench_embedding.py``).
+DEFAULT_EMBEDDING_MEANING_THRESHOLD = 0.7
 #: Largest transcript file read whole (JSON, JSON lines, CSV; decompressed size for ``.gz``);
 #: raise it with ``max_bytes=``, or read bigger data as Parquet with Dask.
 MAX_TRANSCRIPT_BYTES = 256 * 1024 * 1024

@@ -29,7 +29,14 @@ from trackerkit.analysis._common import Select, prepare, square
 from trackerkit.analysis._layout import flat_clusters, tracker_linkage
 from trackerkit.analysis._results import Clustering, TrackerMatrix
 from trackerkit.analysis._similarity import similarity_matrix
-from trackerkit.constants import CLUSTER_COLUMNS, DEFAULT_ANALYZER, DEFAULT_TRACKER_THRESHOLD, LINKAGE_METHODS
+from trackerkit.constants import (
+    CLUSTER_COLUMNS,
+    DEFAULT_ANALYZER,
+    DEFAULT_SEMANTIC_TRACKER_THRESHOLD,
+    DEFAULT_TRACKER_THRESHOLD,
+    LINKAGE_METHODS,
+    SEMANTIC_ANALYZER,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +49,7 @@ __all__ = ["cluster_trackers"]
 def cluster_trackers(
     trackers: TrackersLike,
     *,
-    threshold: float = DEFAULT_TRACKER_THRESHOLD,
+    threshold: float | None = None,
     select: Select = None,
     method: str = "average",
     singletons: bool = False,
@@ -57,9 +64,10 @@ def cluster_trackers(
     ----------
     trackers : TrackersLike
         The account.
-    threshold : float
-        The similarity (0..1, default ``DEFAULT_TRACKER_THRESHOLD``, 0.25) at which the tree
-        is cut.
+    threshold : float, optional
+        The similarity (0..1) at which the tree is cut; default ``DEFAULT_TRACKER_THRESHOLD``
+        (0.25), or ``DEFAULT_SEMANTIC_TRACKER_THRESHOLD`` (0.65) with ``analyzer="semantic"``,
+        whose scores run higher (see :func:`similarity_matrix`).
     select : list of names or ids, optional
         The trackers clustered, in this order.
     method : {"average", "complete", "single", "weighted"}
@@ -70,7 +78,7 @@ def cluster_trackers(
     label : {"name", "id"}
         How the similarity matrix and the tree's leaves are labelled.
     analyzer, ngram_range, **tfidf_options
-        As for :func:`similarity_matrix`.
+        As for :func:`similarity_matrix` (``embedder=`` too, for ``analyzer="semantic"``).
 
     Returns
     -------
@@ -102,6 +110,10 @@ def cluster_trackers(
     import numpy as np  # lazy: heavy
     import pandas as pd  # lazy: heavy
 
+    if threshold is None:
+        threshold = (
+            DEFAULT_SEMANTIC_TRACKER_THRESHOLD if analyzer == SEMANTIC_ANALYZER else DEFAULT_TRACKER_THRESHOLD
+        )
     threshold = check_fraction("threshold", threshold, allow_zero=True)
     check_choice("method", method, LINKAGE_METHODS)
     check_bool("singletons", singletons)

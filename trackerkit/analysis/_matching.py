@@ -15,6 +15,13 @@ tracker, its phrases closest to the text (cosine in the same feature space).
 This is a preview of *lexical* matching, not of Symbl's own (contextual) matcher: use it to spot
 vocabularies that compete for the same sentences, see :func:`confusion`.
 
+**By meaning too** (``features="tfidf+semantic"``, the ``semantic`` extra): each phrase's
+sentence embedding (:mod:`trackerkit.embedding`, a unit vector) is appended to its TF-IDF
+features as a dense block scaled by ``semantic_weight``, and the whole row normalised again, so
+the SVMs see the words and the meaning at once. On CLINC150 this reaches 96.2% top-1 on the
+test queries (TF-IDF alone 92.7%; ``benchmarks/bench_embedding.py``), with ``semantic_weight``
+1.0 and ``C`` 2.0 chosen on the validation split (96.8% there).
+
     >>> import trackerkit
     >>> account = [
     ...     {"id": "1", "name": "Refund", "vocabulary": ["a refund", "my money back", "refund please"]},
@@ -34,12 +41,13 @@ from typing import TYPE_CHECKING, Any
 
 from sklearn.base import BaseEstimator
 
-from trackerkit._validation import check_count, check_ngram_range, check_number
+from trackerkit._validation import check_choice, check_count, check_ngram_range, check_number
 from trackerkit.analysis._common import Select, prepare, square
 from trackerkit.analysis._results import Confusion
 from trackerkit.analysis._scoring import char_wb_transform
 from trackerkit.analysis._vectorize import char_wb_counts
-from trackerkit.constants import RANK_COLUMNS
+from trackerkit.constants import MATCHER_FEATURES, RANK_COLUMNS
+from trackerkit.embedding._default import embed_unit, resolve_embedder, text_embedder
 from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import normalize_phrase
 
@@ -49,6 +57,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from trackerkit._typing import TrackersLike
+    from trackerkit.embedding import Embedder
 
 __all__ = ["TrackerMatcher", "confusion"]
 
@@ -80,21 +89,41 @@ def _texts(texts: Any) -> list[str]:
 class _Features:
     """The matcher's features: word 1-2-gram and character 2-5-gram (``char_wb``) TF-IDF with
     sublinear term frequency (each block L2-normalised, then the two concatenated and
-    normalised again), as two ``TfidfVectorizer`` would give them, counted once.
+    normalised again), as two ``TfidfVectorizer`` would give them, counted once; with an
+    ``embedder``, the phrases' unit embeddings times ``semantic_weight`` appended as dense
+    columns and each row normalised once more.
 
-    :meth:`count` learns the terms of the training phrases and keeps their raw counts;
-    :meth:`weight` turns counts into features with IDF learned from some rows only (what
-    :func:`confusion` needs per fold, without counting again: a term no training row has gets
-    weight 0, exactly as a vectorizer fitted on those rows would drop it); :meth:`transform`
-    counts and weights new texts.
+    :meth:`count` learns the terms of the training phrases and keeps their raw counts (and
+    embeds them, once); :meth:`weight` turns counts into features with IDF learned from some
+    rows only (what :func:`confusion` needs per fold, without counting again: a term no training
+    row has gets weight 0, exactly as a vectorizer fitted on those rows would drop it; an
+    embedding does not depend on the other rows); :meth:`transform` counts, embeds and weights
+    new texts.
     """
 
-    def __init__(self, word_ngrams: tuple[int, int], char_ngrams: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        word_ngrams: tuple[int, int],
+        char_ngrams: tuple[int, int],
+        embedder: Embedder | None = None,
+        semantic_weight: float = 1.0,
+    ) -> None:
         self.word_ngrams = tuple(word_ngrams)
         self.char_ngrams = tuple(char_ngrams)
+        self.embedder = embedder
+        self.semantic_weight = semantic_weight
+        if embedder is not None:
+            self._text_embedder = text_embedder(embedder)
 
-    def count(self, phrases: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Raw counts (phrases x terms) of the words and of the characters of normalized phrases."""
+    def count(self, phrases: list[str]) -> tuple[Any, ...]:
+        """Raw counts (phrases x terms) of the words and of the characters of normalized
+        phrases, and with an embedder their unit embeddings (phrases x dimensions)."""
+        counts = self._count(phrases)
+        if self.embedder is None:
+            return counts
+        return (*counts, embed_unit(self.embedder, phrases))
+
+    def _count(self, phrases: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         import numpy as np  # lazy: heavy
         import pandas as pd  # lazy: heavy
         import scipy.sparse as sp  # lazy: heavy
@@ -118,27 +147,29 @@ class _Features:
             chars = self._chars.fit_transform(phrases)
         return sp.csr_matrix(words, dtype=np.float64), sp.csr_matrix(chars, dtype=np.float64)
 
-    def fit_idf(
-        self, counts: tuple[sp.csr_matrix, sp.csr_matrix], rows: np.ndarray | None = None
-    ) -> _Features:
-        """Smooth IDF of each block from ``rows`` of ``counts`` (all rows by default)."""
-        self._idf = tuple(_idf(block if rows is None else block[rows]) for block in counts)
+    def fit_idf(self, counts: tuple[Any, ...], rows: np.ndarray | None = None) -> _Features:
+        """Smooth IDF of each TF-IDF block from ``rows`` of ``counts`` (all rows by default)."""
+        self._idf = tuple(_idf(block if rows is None else block[rows]) for block in counts[:2])
         return self
 
-    def weight(self, counts: tuple[sp.csr_matrix, sp.csr_matrix]) -> sp.csr_matrix:
+    def weight(self, counts: tuple[Any, ...]) -> sp.csr_matrix:
         """Features of counted texts with the IDF of :meth:`fit_idf`."""
         import numpy as np  # lazy: heavy
         import scipy.sparse as sp  # lazy: heavy
         from sklearn.preprocessing import normalize  # lazy: heavy
 
         blocks = []
-        for block, idf in zip(counts, self._idf):
+        for block, idf in zip(counts[:2], self._idf):
             weighted = sp.csr_matrix(block, dtype=np.float64, copy=True)
             weighted.data = 1.0 + np.log(weighted.data)
             weighted = sp.csr_matrix(weighted @ sp.diags(idf))
             weighted.eliminate_zeros()
             blocks.append(normalize(weighted))
-        return normalize(sp.hstack(blocks).tocsr())
+        features = normalize(sp.hstack(blocks).tocsr())
+        if len(counts) > 2:  # the embeddings: a dense block beside the (unit) TF-IDF row
+            meaning = sp.csr_matrix(np.asarray(counts[2], dtype=np.float64) * self.semantic_weight)
+            features = normalize(sp.hstack([features, meaning]).tocsr())
+        return features
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         """Features of new normalized texts (terms no training phrase has are dropped)."""
@@ -150,7 +181,13 @@ class _Features:
             chars = char_wb_transform(texts, self._vocabulary, *self.char_ngrams, lookup=self._lookup)[0]
         else:
             chars = self._chars.transform(texts)
-        return self.weight((sp.csr_matrix(words, dtype=np.float64), sp.csr_matrix(chars, dtype=np.float64)))
+        counts: tuple[Any, ...] = (
+            sp.csr_matrix(words, dtype=np.float64),
+            sp.csr_matrix(chars, dtype=np.float64),
+        )
+        if self.embedder is not None:
+            counts = (*counts, embed_unit(self._text_embedder, texts))
+        return self.weight(counts)
 
 
 def _idf(counts: sp.csr_matrix) -> np.ndarray:
@@ -323,6 +360,16 @@ class TrackerMatcher(BaseEstimator):
         or 1: this process only). Small accounts (below :data:`PARALLEL_ROWS` training rows in
         all) are always fitted in this process. The model does not depend on it: each SVM is
         fitted alone, with the same seed, and put in its tracker's place.
+    features : {"tfidf", "tfidf+semantic"}
+        ``"tfidf"`` (the default): words and characters; ``"tfidf+semantic"``: the phrases'
+        sentence embeddings too (the ``semantic`` extra; see the module docs).
+    semantic_weight : float
+        With ``"tfidf+semantic"``: the length of the embedding block beside the unit TF-IDF
+        row, before the row is normalised (default 1.0: words and meaning weigh alike).
+    embedder : Embedder, optional
+        With ``"tfidf+semantic"``: what embeds (default:
+        :func:`trackerkit.embedding.default_embedder`). Texts to predict are cached under a
+        hash of each text, never in clear.
 
     After :meth:`fit`: ``classes_`` (tracker ids, in tracker order), ``tracker_names_``,
     ``n_phrases_``, ``coef_`` (sparse, trackers x features) and ``intercept_``.
@@ -340,12 +387,18 @@ class TrackerMatcher(BaseEstimator):
         char_ngrams: tuple[int, int] = (2, 5),
         max_negatives: int | None = 2000,
         n_jobs: int | None = -1,
+        features: str = "tfidf",
+        semantic_weight: float = 1.0,
+        embedder: Embedder | None = None,
     ) -> None:
         self.C = C
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.max_negatives = max_negatives
         self.n_jobs = n_jobs
+        self.features = features
+        self.semantic_weight = semantic_weight
+        self.embedder = embedder
 
     # ---------------------------------------------------------------- fitting
     def _check_params(self) -> None:
@@ -365,6 +418,26 @@ class TrackerMatcher(BaseEstimator):
             raise InvalidParameterError(
                 f"n_jobs must be None or a non-zero integer, got {self.n_jobs!r}", parameter="n_jobs"
             )
+        check_choice("features", self.features, MATCHER_FEATURES)
+        try:
+            weight_ok = check_number("semantic_weight", self.semantic_weight) > 0
+        except InvalidParameterError:
+            weight_ok = False
+        if not weight_ok:
+            raise InvalidParameterError(
+                f"semantic_weight must be a positive number, got {self.semantic_weight!r}",
+                parameter="semantic_weight",
+            )
+        if self.embedder is not None:
+            resolve_embedder(self.embedder)
+
+    def _featurizer_of(self) -> _Features:
+        """The features these parameters ask for (the embedder resolved: the default one for
+        ``"tfidf+semantic"`` unless given)."""
+        embedder = None
+        if self.features == "tfidf+semantic":
+            embedder = resolve_embedder(self.embedder)
+        return _Features(self.word_ngrams, self.char_ngrams, embedder, float(self.semantic_weight))
 
     def _features(self, texts: list[str]) -> sp.csr_matrix:
         return self._featurizer.transform(texts)
@@ -391,7 +464,7 @@ class TrackerMatcher(BaseEstimator):
         self.tracker_names_ = np.asarray([name_of[c] for c in classes], dtype=object)
         index = {c: k for k, c in enumerate(classes)}
         self._y = np.asarray([index[i] for i in ids], dtype=np.int64)
-        self._featurizer = _Features(self.word_ngrams, self.char_ngrams)
+        self._featurizer = self._featurizer_of()
         counts = self._featurizer.count(phrases)
         features = self._featurizer.fit_idf(counts).weight(counts)
         self._features_by_term = features.T.tocsr()
@@ -524,7 +597,7 @@ def confusion(
         Seed of the fold assignment.
     **matcher_params
         :class:`TrackerMatcher`'s parameters (``n_jobs`` included: the folds' SVMs are fitted
-        in worker processes on a large account).
+        in worker processes on a large account; ``features="tfidf+semantic"``: by meaning too).
 
     Returns
     -------
@@ -535,9 +608,10 @@ def confusion(
 
     Notes
     -----
-    The phrases are counted once; each fold learns its IDF (terms only the held-out phrases
-    have are dropped) and its SVMs from its training phrases alone, as a matcher fitted on
-    them would. Rows and columns follow tracker order; a phrase whose best scores tie goes to the first of
+    The phrases are counted (and, with ``"tfidf+semantic"``, embedded) once; each fold learns
+    its IDF (terms only the held-out phrases have are dropped) and its SVMs from its training
+    phrases alone, as a matcher fitted on them would (a phrase's embedding depends on it alone).
+    Rows and columns follow tracker order; a phrase whose best scores tie goes to the first of
     those trackers in that order.
 
     Examples
@@ -558,8 +632,8 @@ def confusion(
     import numpy as np  # lazy: heavy
 
     folds = check_count("folds", folds, minimum=2, allow_none=True)
-    params = TrackerMatcher(**matcher_params).get_params()  # unknown parameters fail here
-    checker = TrackerMatcher(**params)
+    checker = TrackerMatcher(**matcher_params)  # unknown parameters fail here
+    params = checker.get_params()
     checker._check_params()
     _, chosen = prepare(trackers, select)
     keep = np.asarray([any(normalize_phrase(p) for p in vocab) for vocab in chosen["vocabulary"]], dtype=bool)
@@ -572,7 +646,7 @@ def confusion(
     y = np.asarray([index[i] for i in tracker_ids], dtype=np.int64)
     n = len(y)
     # counted once; each fold learns its IDF and SVMs from its training rows only
-    featurizer = _Features(params["word_ngrams"], params["char_ngrams"])
+    featurizer = checker._featurizer_of()  # with "tfidf+semantic", the phrases are embedded once
     counts = featurizer.count(phrases)
     if folds is None or folds >= n:
         assignment = np.arange(n)

@@ -17,6 +17,16 @@ scores a one-letter typo in a four-word phrase as low as 0.4-0.6 (the typo break
 n-grams), so the edit similarity is what makes ``my pasword isn't working anymore`` a pair of
 ``my password isn't working anymore`` (score 0.97).
 
+**By meaning** (``by="meaning"``, the ``semantic`` extra): ``score`` is instead the cosine of
+the two phrases' sentence embeddings (:mod:`trackerkit.embedding`), clipped to [0, 1]: 1 is the
+same meaning, 0 unrelated (or opposite) ones. It finds paraphrases that share no word ("what
+does it cost" / "how much is the price"), which no character measure can. ``cosine``,
+``edit_similarity`` and ``edits`` keep their meaning above (character TF-IDF and edits), so a
+low ``cosine`` beside a high ``score`` marks a pair said in other words. The default threshold
+is :data:`~trackerkit.constants.DEFAULT_MEANING_PHRASE_THRESHOLD` (0.8). The search is exact: a
+matrix product of the embeddings, a block of rows at a time, each score then recomputed as a
+sum in one fixed order (equal phrases score exactly alike, whatever ``select``).
+
 **How it scales.** Both searches are exact, not sampled (prefix filtering for the cosine, q-gram
 prefix filtering for the edits; see :mod:`trackerkit.analysis._pair_search`), in chunks of
 bounded memory: hundreds of thousands of phrases take seconds.
@@ -66,7 +76,9 @@ from trackerkit.analysis._common import Select, prepare
 from trackerkit.analysis._pair_search import (
     PhraseSpace,
     best_k_mask,
+    osa_distances,
     rowwise_count_dot,
+    rowwise_dot,
     sampled_pairs_floor,
     score_pairs,
     too_many_pairs,
@@ -75,11 +87,14 @@ from trackerkit.analysis._vectorize import ragged_arange
 from trackerkit.constants import (
     DEFAULT_MAX_EDITS,
     DEFAULT_MAX_PAIRS,
+    DEFAULT_MEANING_PHRASE_THRESHOLD,
     DEFAULT_PHRASE_PARTNERS,
     DEFAULT_PHRASE_THRESHOLD,
     PHRASE_PAIR_COLUMNS,
     PHRASE_SCOPES,
+    SIMILAR_BY,
 )
+from trackerkit.embedding._default import embed_unit, resolve_embedder
 from trackerkit.errors import ResultTooLargeError
 from trackerkit.loading import vocabulary_frame
 
@@ -89,6 +104,7 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from trackerkit.analysis._pair_search import PairFilter
+    from trackerkit.embedding import Embedder
 
 __all__ = ["similar_phrases"]
 
@@ -105,8 +121,10 @@ def similar_phrases(
     select: Select = None,
     max_edits: int = DEFAULT_MAX_EDITS,
     max_pairs: int | None = DEFAULT_MAX_PAIRS,
+    by: str = "text",
+    embedder: Embedder | None = None,
 ) -> pd.DataFrame:
-    """Pairs of near-duplicate phrases, best first.
+    """Pairs of near-duplicate phrases (by their text, or by meaning), best first.
 
     Parameters
     ----------
@@ -114,9 +132,11 @@ def similar_phrases(
         The account: anything :func:`trackerkit.load_trackers` accepts.
     threshold : float in (0, 1], optional
         The minimum ``score`` for a pair to count; default
-        :data:`~trackerkit.constants.DEFAULT_PHRASE_THRESHOLD` (0.8). ``score`` is the TF-IDF
-        cosine of character 3-grams, raised to the edit similarity for pairs at most
-        ``max_edits`` edits apart (see the module docs).
+        :data:`~trackerkit.constants.DEFAULT_PHRASE_THRESHOLD` (0.8), or
+        :data:`~trackerkit.constants.DEFAULT_MEANING_PHRASE_THRESHOLD` with ``by="meaning"``.
+        ``score`` is the TF-IDF cosine of character 3-grams, raised to the edit similarity for
+        pairs at most ``max_edits`` edits apart (see the module docs); by meaning, the cosine
+        of the phrases' embeddings.
     k : int >= 1 or None, default :data:`~trackerkit.constants.DEFAULT_PHRASE_PARTNERS` (10)
         Keep each distinct phrase's ``k`` best partners (``None``: every pair above the
         threshold). Exact duplicates are always kept.
@@ -128,6 +148,12 @@ def similar_phrases(
         The most OSA edits for two phrases to be scored by their edit similarity.
     max_pairs : int >= 0 or None, default :data:`~trackerkit.constants.DEFAULT_MAX_PAIRS`
         The most rows to return (5 million; ``None``: no limit).
+    by : {"text", "meaning"}, default "text"
+        What ``score`` compares: the phrases' characters and typos, or their meaning (sentence
+        embeddings; needs the ``semantic`` extra). ``max_edits`` only matters for ``"text"``.
+    embedder : Embedder, optional
+        With ``by="meaning"``: what embeds the phrases (default:
+        :func:`trackerkit.embedding.default_embedder`).
 
     Returns
     -------
@@ -137,12 +163,15 @@ def similar_phrases(
         ``position_a``, ``phrase_a`` (as written), the same four for ``b``, ``score``,
         ``cosine``, ``edit_similarity``, ``edits`` (OSA distance between the normalized
         phrases) and ``kind``: ``"exact"`` (identical as written), ``"normalized"`` (identical
-        after normalization) or ``"near"``.
+        after normalization) or ``"near"``. With ``by="meaning"``, ``score`` is the similarity
+        by meaning and the other three scores stay lexical.
 
     Raises
     ------
     InvalidParameterError
         A parameter out of its range (named in the message).
+    MissingDependencyError
+        ``by="meaning"`` without the ``semantic`` extra (and no ``embedder``).
     ResultTooLargeError
         The result would exceed ``max_pairs`` rows; raised as soon as the search finds that
         many, before memory runs out, with how to narrow it (raise ``threshold``, set ``k``,
@@ -166,8 +195,23 @@ def similar_phrases(
     0         A  send me the invoice         B  Send me the invoice!  normalized
     1         A  send me the invoice         A   send me the invocie        near
     2         A  send me the invocie         B  Send me the invoice!        near
+
+    By meaning, a paraphrase in other words (its character ``cosine`` is low):
+
+    >>> account = [
+    ...     {"id": "1", "name": "Price", "vocabulary": ["what does it cost"]},
+    ...     {"id": "2", "name": "Quote", "vocabulary": ["how much is the price"]},
+    ... ]
+    >>> pair = similar_phrases(account, by="meaning", threshold=0.6)
+    >>> pair[["phrase_a", "phrase_b"]]
+                phrase_a               phrase_b
+    0  what does it cost  how much is the price
+    >>> bool(pair["score"][0] > 0.6 > pair["cosine"][0])
+    True
     """
-    threshold = DEFAULT_PHRASE_THRESHOLD if threshold is None else check_fraction("threshold", threshold)
+    by = check_choice("by", by, SIMILAR_BY)
+    default = DEFAULT_MEANING_PHRASE_THRESHOLD if by == "meaning" else DEFAULT_PHRASE_THRESHOLD
+    threshold = default if threshold is None else check_fraction("threshold", threshold)
     k = check_count("k", k, allow_none=True)
     scope = check_choice("scope", scope, PHRASE_SCOPES)
     max_edits = check_count("max_edits", max_edits, minimum=0)
@@ -181,16 +225,19 @@ def similar_phrases(
     space = PhraseSpace.of(vocab_all)
     occ = _occurrences(vocab, space)
     try:
-        _refuse_hopeless(space, occ, threshold=threshold, k=k, scope=scope, max_pairs=max_pairs)
-        found = score_pairs(
-            space,
-            occ.rows,
-            threshold,
-            max_edits,
-            prune=_pruner(occ, scope=scope, k=k),
-            limit=max_pairs,
-            keep=None if scope == "all" else partial(_in_scope, occ, scope),
-        )
+        if by == "meaning":
+            found = _meaning_pairs(space, occ, threshold, embedder, scope=scope, limit=max_pairs)
+        else:
+            _refuse_hopeless(space, occ, threshold=threshold, k=k, scope=scope, max_pairs=max_pairs)
+            found = score_pairs(
+                space,
+                occ.rows,
+                threshold,
+                max_edits,
+                prune=_pruner(occ, scope=scope, k=k),
+                limit=max_pairs,
+                keep=None if scope == "all" else partial(_in_scope, occ, scope),
+            )
         found = _subset(found, _in_scope(occ, scope, found["i"], found["j"]))
         found = _keep_best_k(found, k)
         _check_result_rows(occ, found, scope=scope, max_pairs=max_pairs)
@@ -245,6 +292,76 @@ def _occurrences(vocab: pd.DataFrame, space: PhraseSpace) -> _Occurrences:
     member.data[:] = 1.0
     n_trackers = np.asarray(member.sum(axis=1)).ravel()
     return _Occurrences(vocab, codes, rows, tracker_codes, occurrences, member, n_trackers)
+
+
+# --------------------------------------------------------------------------- by meaning
+
+#: Products of embeddings computed at once by the search by meaning (rows x distinct phrases).
+_MEANING_CELLS = 1 << 23
+#: Margin under the threshold of the BLAS search; the candidates are then scored exactly.
+_BLAS_MARGIN = 1e-6
+
+
+def _meaning_pairs(
+    space: PhraseSpace,
+    occ: _Occurrences,
+    threshold: float,
+    embedder: Embedder | None,
+    *,
+    scope: str,
+    limit: int | None,
+) -> dict[str, np.ndarray]:
+    """Pairs of the query's distinct phrases (local indices ``i < j``, ascending) whose
+    embeddings' cosine, clipped to [0, 1], is at least ``threshold`` and that have a pair of
+    occurrences in ``scope``, as :func:`~trackerkit.analysis._pair_search.score_pairs` returns
+    them (``score`` by meaning; ``cosine``, ``edits`` and ``edit_similarity`` lexical).
+
+    The candidates come from a BLAS product a block of rows at a time (bounded memory), with a
+    small margin; each candidate's score is then a sum over the dimensions in one fixed order,
+    so it does not depend on the block, the selection or the CPU's BLAS kernels. More than
+    ``limit`` pairs raise :class:`ResultTooLargeError` as soon as they are found.
+    """
+    import numpy as np  # lazy: heavy
+
+    embedder = resolve_embedder(embedder)
+    strings = [space.phrases[r] for r in occ.rows]
+    vectors = embed_unit(embedder, strings)
+    n = len(strings)
+    step = max(1, _MEANING_CELLS // max(n, 1))
+    found_i: list[np.ndarray] = []
+    found_j: list[np.ndarray] = []
+    total = 0
+    for first in range(0, n, step):
+        block = vectors[first : first + step] @ vectors[first:].T  # only j >= first
+        rows, cols = np.nonzero(block >= threshold - _BLAS_MARGIN)
+        i, j = rows + first, cols + first
+        upper = j > i
+        i, j = i[upper], j[upper]
+        if scope != "all":
+            ok = _in_scope(occ, scope, i, j)
+            i, j = i[ok], j[ok]
+        found_i.append(i.astype(np.int64))
+        found_j.append(j.astype(np.int64))
+        total += len(i)
+        if limit is not None and total > limit:
+            raise too_many_pairs(total, limit)
+    i = np.concatenate(found_i) if found_i else np.zeros(0, np.int64)
+    j = np.concatenate(found_j) if found_j else np.zeros(0, np.int64)
+    score = np.clip(np.einsum("kd,kd->k", vectors[i], vectors[j]), 0.0, 1.0)
+    ok = score >= threshold - 1e-12
+    i, j, score = i[ok], j[ok], score[ok]
+    order = np.lexsort((j, i))
+    i, j, score = i[order], j[order], score[order]
+    edits = osa_distances(strings, i, j)
+    longest = np.maximum(np.maximum(space.lengths[occ.rows][i], space.lengths[occ.rows][j]), 1)
+    return {
+        "i": i,
+        "j": j,
+        "cosine": rowwise_dot(space.tfidf[occ.rows], i, j),
+        "edits": edits,
+        "edit_similarity": 1.0 - edits / longest,
+        "score": score,
+    }
 
 
 # --------------------------------------------------------------------------- scope and best k

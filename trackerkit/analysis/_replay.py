@@ -35,6 +35,15 @@ tracker's "please end my subscripton"), not paraphrases in other words ("where d
 here" for "what are the next steps"), which Symbl's contextual matcher finds; and short
 messages that share a phrase's rarest word ("Great." and "this is great") score high. Plug a
 better similarity in through ``scorer``; literal matches agree with Symbl exactly.
+:class:`~trackerkit.analysis._scoring.EmbeddingScorer` (the ``semantic`` extra) scores by
+meaning with sentence embeddings; with it the default threshold is its own,
+:data:`trackerkit.constants.DEFAULT_EMBEDDING_MEANING_THRESHOLD` (0.70), calibrated the same
+way. It agrees with Symbl's matches by meaning only a little better (F1 0.099: precision 0.11,
+recall 0.09, against TF-IDF's 0.089; see ``benchmarks/bench_embedding.py``): it does find
+paraphrases in other words, but a message scores 0.6-0.7 with many related phrases of other
+trackers, so one threshold cannot keep the first and drop the second. ``threshold=None`` (the
+default) takes the scorer's ``default_threshold`` when it has one, else
+``DEFAULT_MEANING_THRESHOLD``.
 
 **Order**: hits follow the order of the messages (the loaders return them grouped by
 conversation, in conversation and message order), then trackers in account order, then
@@ -373,11 +382,14 @@ class Replayer:
         The account: anything :func:`trackerkit.load_trackers` accepts.
     by_meaning : bool, default True
         Also report matches by meaning (see the module docs).
-    threshold : float, default :data:`trackerkit.constants.DEFAULT_MEANING_THRESHOLD`
-        The least score, in (0, 1], of a match by meaning.
+    threshold : float, optional
+        The least score, in (0, 1], of a match by meaning; by default the scorer's
+        ``default_threshold`` if it has one (:class:`EmbeddingScorer`: 0.70), else
+        :data:`trackerkit.constants.DEFAULT_MEANING_THRESHOLD` (0.65, :class:`TfidfScorer`'s).
     scorer : Scorer, optional
-        The similarity of matches by meaning; a fresh :class:`TfidfScorer` by default. It is
-        fitted here on the trackers' phrases.
+        The similarity of matches by meaning; a fresh :class:`TfidfScorer` by default
+        (``EmbeddingScorer()``: by sentence embeddings). It is fitted here on the trackers'
+        phrases.
 
     The automaton and the scorer are built once; :meth:`replay` and :meth:`would_trigger` reuse
     them (a widget answers each keystroke without refitting). A replayer pickles (to Dask
@@ -389,20 +401,22 @@ class Replayer:
         trackers: TrackersLike,
         *,
         by_meaning: bool = True,
-        threshold: float = DEFAULT_MEANING_THRESHOLD,
+        threshold: float | None = None,
         scorer: Scorer | None = None,
     ) -> None:
         import numpy as np  # lazy: heavy
         import pandas as pd  # lazy: heavy
 
         self.by_meaning = check_bool("by_meaning", by_meaning)
-        self.threshold = check_fraction("threshold", threshold)
         if scorer is not None and not isinstance(scorer, Scorer):
             raise InvalidParameterError(
                 "scorer must have fit(phrases, groups) and score(texts) methods; "
                 f"got {type(scorer).__name__}",
                 parameter="scorer",
             )
+        self.threshold = check_fraction(
+            "threshold", default_threshold(scorer) if threshold is None else threshold
+        )
         frame, _ = prepare(trackers)
         self.tracker_ids = [str(t) for t in frame["tracker_id"]]
         self.tracker_names = [str(n) for n in frame["name"]]
@@ -811,7 +825,7 @@ def replay(
     messages: Any,
     *,
     by_meaning: bool = True,
-    threshold: float = DEFAULT_MEANING_THRESHOLD,
+    threshold: float | None = None,
     scorer: Scorer | None = None,
 ) -> pd.DataFrame:
     """Where the trackers fire in ``messages``: the hits frame (see the module docs).
@@ -824,10 +838,12 @@ def replay(
         ``"sample"``, ``"ami"``, a transcript file, a DataFrame, a list of messages.
     by_meaning : bool, default True
         Also report matches by meaning.
-    threshold : float, default 0.5
-        The least score of a match by meaning, in (0, 1].
+    threshold : float, optional
+        The least score of a match by meaning, in (0, 1] (default: the scorer's, see
+        :class:`Replayer`).
     scorer : Scorer, optional
-        The similarity of matches by meaning (default: the toolkit's TF-IDF similarity).
+        The similarity of matches by meaning (default: the toolkit's TF-IDF similarity;
+        ``EmbeddingScorer()`` scores by sentence embeddings).
 
     Returns
     -------
@@ -843,7 +859,7 @@ def would_trigger(
     text: str,
     *,
     by_meaning: bool = True,
-    threshold: float = DEFAULT_MEANING_THRESHOLD,
+    threshold: float | None = None,
     language: str | None = None,
     scorer: Scorer | None = None,
 ) -> pd.DataFrame:
@@ -857,6 +873,13 @@ def would_trigger(
     """
     replayer = Replayer(trackers, by_meaning=by_meaning, threshold=threshold, scorer=scorer)
     return replayer.would_trigger(text, language=language)
+
+
+def default_threshold(scorer: Scorer | None) -> float:
+    """The replay's threshold with ``scorer`` when none is given: its ``default_threshold`` if
+    it has one, else :data:`trackerkit.constants.DEFAULT_MEANING_THRESHOLD` (TF-IDF's)."""
+    value = getattr(scorer, "default_threshold", None) if scorer is not None else None
+    return DEFAULT_MEANING_THRESHOLD if value is None else value
 
 
 def _side(hits: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -41,6 +41,11 @@ METRIC_DESCRIPTIONS: dict[str, str] = {
     "containment": "share of the row tracker's phrases also in the column tracker (0 to 1)",
     "confusion": "phrases of the row tracker matched to the column tracker when left out",
 }
+#: What ``"cosine"`` means with ``analyzer="semantic"`` (by meaning, not by terms).
+SEMANTIC_DESCRIPTION = (
+    "cosine similarity of the trackers' mean phrase embeddings, clipped to [0, 1] "
+    "(0 = unrelated meanings, 1 = same meaning)"
+)
 _SHORT = {
     "cosine": "TF-IDF cosine similarity",
     "count": "shared phrases",
@@ -64,10 +69,11 @@ class TrackerMatrix:
     matrix : DataFrame
         Square, labelled by tracker name (or id, see ``label``) on both axes, in account order.
     metric : str
-        ``"cosine"`` (TF-IDF similarity), ``"count"``, ``"jaccard"`` or ``"containment"``
-        (exact overlap), ``"confusion"``.
+        ``"cosine"`` (TF-IDF similarity, or by meaning), ``"count"``, ``"jaccard"`` or
+        ``"containment"`` (exact overlap), ``"confusion"``.
     analyzer : str or None
-        The TF-IDF analyzer for ``"cosine"`` (``"char_wb"`` or ``"word"``), else None.
+        The analyzer for ``"cosine"`` (``"char_wb"`` or ``"word"``: TF-IDF; ``"semantic"``: by
+        meaning, sentence embeddings), else None.
     ngram_range : tuple of int or None
         The n-gram range of the TF-IDF analyzer, else None.
     label : str
@@ -87,12 +93,16 @@ class TrackerMatrix:
     @property
     def value_label(self) -> str:
         """Short name of the values, for a colour bar or a column: ``"Jaccard index"``."""
+        if self.metric == "cosine" and self.analyzer == "semantic":
+            return "similarity by meaning (cosine)"
         short = _SHORT.get(self.metric, self.metric)
         return f"{short} ({self.analyzer})" if self.analyzer else short
 
     @property
     def description(self) -> str:
         """What the values are and their scale, in one sentence fragment."""
+        if self.metric == "cosine" and self.analyzer == "semantic":
+            return SEMANTIC_DESCRIPTION
         text = METRIC_DESCRIPTIONS.get(self.metric, self.metric)
         return f"{text}; analyzer {self.analyzer}" if self.analyzer else text
 

@@ -8,8 +8,8 @@ boundaries (``analyzer="char_wb"``), sublinear term frequency, IDF learned with 
 one document, L2-normalised vectors, cosine. A message is vectorized like a phrase, with the
 vocabulary and IDF of the trackers; a term of the message that no phrase has weighs in its
 length as a term no tracker has would (smooth IDF of a document frequency of 0), so a message
-that says much else is less similar. An embedding model plugs in as another class with the
-same two methods.
+that says much else is less similar. :class:`EmbeddingScorer` scores by meaning instead (the
+``semantic`` extra): the cosine of sentence embeddings, which finds paraphrases in other words.
 
     >>> scorer = TfidfScorer().fit(["cancel my plan", "good morning"], [0, 1])
     >>> scorer.score(["cancel my plan", "I want to cancel my plan today", "asdf"]).round(2)
@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from trackerkit._validation import check_choice, check_ngram_range
 from trackerkit.analysis._vectorize import char_wb_counts, ragged_arange, word_spans
-from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER
+from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER, DEFAULT_EMBEDDING_MEANING_THRESHOLD
+from trackerkit.embedding._default import embed_unit, resolve_embedder, text_embedder
 from trackerkit.errors import InvalidParameterError
 from trackerkit.frames import normalize_phrase
 
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
     import scipy.sparse as sp  # lazy: heavy
 
     from trackerkit.analysis._vectorize import Vocabulary
+    from trackerkit.embedding import Embedder
 
-__all__ = ["Scorer", "TfidfScorer", "char_wb_transform"]
+__all__ = ["EmbeddingScorer", "Scorer", "TfidfScorer", "char_wb_transform"]
 
 _DEFAULT_NGRAMS = {"char_wb": (3, 5), "word": (1, 1)}
 # normalize_phrase without its cache: messages are many and each is seen once
@@ -50,6 +52,9 @@ class Scorer(Protocol):
     the tracker phrase ``i`` belongs to, for scorers that weight terms by tracker) and returns
     the scorer; ``score(texts)`` returns a float array of shape ``(len(texts), len(phrases))``
     with values in [0, 1], 1 meaning the same.
+
+    A scorer may also have a ``default_threshold`` attribute: the threshold the replay uses with
+    it when none is given (its scale is its own: see :class:`EmbeddingScorer`).
     """
 
     def fit(self, phrases: Sequence[str], groups: Sequence[int]) -> Scorer: ...
@@ -281,4 +286,93 @@ class TfidfScorer:
         distinct = (vectors @ self._phrase_vectors).toarray()
         has = self._columns >= 0
         out[:, has] = distinct[:, self._columns[has]]
+        return np.clip(out, 0.0, 1.0, out=out)
+
+
+class EmbeddingScorer:
+    """A :class:`Scorer` by meaning: the cosine of sentence embeddings (the ``semantic`` extra).
+
+    Each phrase and each text is embedded in its normalized form by ``embedder`` as a unit
+    vector; the score is their cosine, clipped to [0, 1]: 1 is the same meaning, about 0.2 and
+    below unrelated texts, and a negative cosine (further apart than unrelated) is 0. Unlike
+    :class:`TfidfScorer` it matches paraphrases that share no word ("How much does it cost?" /
+    "what is the price": 0.70, TF-IDF 0); like any sentence embedding, it also scores a
+    statement and its negation close ("we won't renew the contract" / "we will renew the
+    contract": 0.86), and a long message is cut at the model's 256 tokens.
+
+    Parameters
+    ----------
+    embedder : Embedder, optional
+        What embeds (default: :func:`trackerkit.embedding.default_embedder`, which keeps vectors
+        in an on-disk cache). Texts (messages) go through a cache keyed by a *hash* of each
+        text, never the text in clear; phrases are keyed by themselves.
+
+    Attributes
+    ----------
+    default_threshold : float
+        :data:`~trackerkit.constants.DEFAULT_EMBEDDING_MEANING_THRESHOLD` (0.70): the replay's
+        threshold with this scorer when none is given, the one that agrees best with Symbl's
+        matches by meaning on the sample conversations (F1 0.099; TF-IDF's best 0.089; see
+        ``benchmarks/bench_embedding.py``).
+
+    Examples
+    --------
+    >>> scorer = EmbeddingScorer().fit(["what is the price", "good morning"], [0, 1])
+    >>> scores = scorer.score(["How much does it cost?"])
+    >>> bool(scores[0, 0] > 0.6 > scores[0, 1])
+    True
+    """
+
+    default_threshold = DEFAULT_EMBEDDING_MEANING_THRESHOLD
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self.embedder = embedder
+
+    def __repr__(self) -> str:
+        model = getattr(self, "model_id_", None) or getattr(self.embedder, "model_id", None) or "default"
+        return f"EmbeddingScorer(model={model!r})"
+
+    def fit(self, phrases: Sequence[str], groups: Sequence[int]) -> EmbeddingScorer:
+        """Embed the phrases (each distinct normalized phrase once); ``groups`` is checked, not
+        used: meaning does not depend on which tracker a phrase is in."""
+        import numpy as np  # lazy: heavy
+
+        if len(phrases) != len(groups):
+            raise InvalidParameterError(
+                f"groups must give a tracker for each phrase: {len(phrases)} phrases, {len(groups)} groups",
+                parameter="groups",
+            )
+        self._phrase_embedder = resolve_embedder(self.embedder)
+        self._text_embedder = text_embedder(self._phrase_embedder)
+        norms = [normalize_phrase(p) for p in phrases]
+        index: dict[str, int] = {}
+        columns = np.full(len(norms), -1, dtype=np.int64)
+        for k, norm in enumerate(norms):
+            if norm:
+                columns[k] = index.setdefault(norm, len(index))
+        self._vectors = embed_unit(self._phrase_embedder, list(index))
+        self._columns = columns
+        self.n_phrases_ = len(phrases)
+        self.model_id_ = str(self._phrase_embedder.model_id)
+        return self
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """Cosine of each text with each phrase, clipped to [0, 1]: shape
+        ``(len(texts), len(phrases))``. An empty text, or a phrase that normalizes to nothing,
+        scores 0."""
+        import numpy as np  # lazy: heavy
+
+        if not hasattr(self, "_vectors"):
+            raise InvalidParameterError("this EmbeddingScorer is not fitted yet: call .fit(phrases, groups)")
+        out = np.zeros((len(texts), self.n_phrases_), dtype=np.float64)
+        normalized = [_normalize_text(t) for t in texts]
+        rows = np.asarray([k for k, t in enumerate(normalized) if t], dtype=np.int64)
+        has = self._columns >= 0
+        if len(rows) == 0 or not has.any():
+            return out
+        vectors = embed_unit(self._text_embedder, [normalized[k] for k in rows])
+        # a sum over the dimensions in one fixed order per pair (not BLAS): a text scores the
+        # same whatever batch it comes in
+        distinct = np.einsum("id,jd->ij", vectors, self._vectors, optimize=False)
+        out[np.ix_(rows, np.flatnonzero(has))] = distinct[:, self._columns[has]]
         return np.clip(out, 0.0, 1.0, out=out)

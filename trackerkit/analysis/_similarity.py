@@ -1,4 +1,5 @@
-"""TF-IDF similarity between trackers, nearest trackers, and two trackers side by side.
+"""Similarity between trackers (by their words, or by meaning), nearest trackers, and two
+trackers side by side.
 
 **Representation.** Each tracker is one document made of its normalized phrases: the term
 counts of its phrases are added up (n-grams never span two phrases), weighted by TF-IDF with
@@ -12,6 +13,19 @@ at 0.25 recovers all four planted groups of overlapping trackers (words: one). T
 term keeps a word repeated in every phrase of a large tracker from dominating. IDF always
 comes from every tracker in ``trackers``: ``select`` only chooses what is shown, so scores do
 not change with it.
+
+**By meaning** (``analyzer="semantic"``, the ``semantic`` extra): each distinct normalized phrase
+is embedded by a sentence-embedding model (:mod:`trackerkit.embedding`; all-MiniLM-L6-v2 by
+default) as a unit vector; a tracker's vector is the mean of its phrases' vectors (each distinct
+normalized phrase once), scaled to unit length; similarity is the cosine of two trackers'
+vectors, clipped to [0, 1]. It reads: 1 is the same average meaning, values near 0 unrelated
+ones (a negative cosine, "further apart than unrelated", is shown as 0). Paraphrases in other
+words ("what does it cost" / "how much is the price") score high here and near 0 with TF-IDF.
+Its scale differs from TF-IDF's: trackers of one business share a common meaning, so unrelated
+trackers of the sample account score 0.1-0.5 (TF-IDF: mostly under 0.2) and its planted groups of
+overlapping trackers 0.62-0.72 on average (TF-IDF: 0.32-0.47); compare trackers by rank, or cut at
+:data:`~trackerkit.constants.DEFAULT_SEMANTIC_TRACKER_THRESHOLD` (0.65) rather than at the
+TF-IDF threshold.
 
     >>> import trackerkit
     >>> account = [
@@ -52,7 +66,10 @@ from trackerkit.constants import (
     DEFAULT_PHRASE_THRESHOLD,
     NEIGHBOUR_COLUMNS,
     PAIR_COLUMNS,
+    SEMANTIC_ANALYZER,
+    SIMILARITY_ANALYZERS,
 )
+from trackerkit.embedding._default import embed_unit, resolve_embedder
 from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import normalize_phrase
 from trackerkit.loading import vocabulary_frame
@@ -62,6 +79,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from trackerkit._typing import TrackerKey, TrackersLike
+    from trackerkit.embedding import Embedder
 
 __all__ = ["compare_trackers", "most_similar", "similarity_matrix", "tracker_pairs"]
 
@@ -189,6 +207,57 @@ class TrackerVectors:
         return np.clip((self.matrix[rows_a] @ self.matrix[rows_b].T).toarray(), 0.0, 1.0)
 
 
+class MeaningVectors:
+    """Tracker vectors by meaning of a whole account (see the module docs): ``matrix`` (trackers x
+    dimensions, float64, rows of unit length, or zero for a tracker without phrases), ``nonzero``
+    (which rows are not zero), and :meth:`cosine`, as :class:`TrackerVectors` has them.
+
+    ``embedder`` is an :class:`~trackerkit.embedding.Embedder` (None: the default one). The
+    distinct phrases are embedded in sorted order, and each tracker's phrases are summed in that
+    order too: shuffled trackers get bit-identical vectors, and trackers with the same phrases tie
+    exactly.
+    """
+
+    def __init__(self, frame: pd.DataFrame, embedder: Embedder | None = None) -> None:
+        import numpy as np  # lazy: heavy
+
+        embedder = resolve_embedder(embedder)
+        per_tracker = [
+            sorted({normalize_phrase(p) for p in vocabulary} - {""}) for vocabulary in frame["vocabulary"]
+        ]
+        distinct = sorted({norm for norms in per_tracker for norm in norms})
+        if len(frame) and not distinct:
+            raise empty_vocabulary_error(
+                "cannot compare trackers", ValueError("no tracker has a phrase to embed")
+            )
+        self.phrases = distinct
+        self.phrase_vectors = embed_unit(embedder, distinct)
+        index = {norm: k for k, norm in enumerate(distinct)}
+        dim = self.phrase_vectors.shape[1]
+        matrix = np.zeros((len(frame), dim), dtype=np.float64)
+        for row, norms in enumerate(per_tracker):
+            if norms:
+                matrix[row] = self.phrase_vectors[[index[n] for n in norms]].sum(axis=0)
+        norms_ = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))
+        self.nonzero = norms_ > 0
+        matrix[self.nonzero] /= norms_[self.nonzero, np.newaxis]
+        self.matrix = matrix
+        self.model_id = str(embedder.model_id)
+
+    def cosine(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """Cosines of the rows ``rows_a`` with the rows ``rows_b``, clipped to [0, 1]. Each is a
+        sum over the dimensions in one fixed order (not a BLAS product, whose blocking can
+        change the last bit with a row's position), so equal vectors get equal scores."""
+        import numpy as np  # lazy: heavy
+
+        a, b = self.matrix[rows_a], self.matrix[rows_b]
+        out = np.empty((len(a), len(b)), dtype=np.float64)
+        step = max(1, (1 << 22) // max(1, b.size))  # about 32 MB of products at a time
+        for first in range(0, len(a), step):
+            out[first : first + step] = np.einsum("id,jd->ij", a[first : first + step], b, optimize=False)
+        return np.clip(out, 0.0, 1.0, out=out)
+
+
 def _identity(document: list[str]) -> list[str]:
     return document
 
@@ -207,23 +276,30 @@ def similarity_matrix(
     ngram_range: tuple[int, int] | None = None,
     select: Select = None,
     label: str = "name",
+    embedder: Embedder | None = None,
     **tfidf_options: Any,
 ) -> TrackerMatrix:
-    """Tracker x tracker cosine similarity of TF-IDF vectors (see the module docs).
+    """Tracker x tracker cosine similarity of TF-IDF vectors, or by meaning (see the module docs).
 
     Parameters
     ----------
     trackers : TrackersLike
         The account: a trackers frame or anything :func:`trackerkit.load_trackers` accepts.
-    analyzer : {"char_wb", "word"}
+    analyzer : {"char_wb", "word", "semantic"}
         ``"char_wb"`` (the default: character n-grams inside word boundaries, ``ngram_range``
-        (3, 5)) or ``"word"`` (default (1, 1)).
+        (3, 5)), ``"word"`` (default (1, 1)), or ``"semantic"``: by meaning, the cosine of the
+        trackers' mean phrase embeddings (needs the ``semantic`` extra; takes no n-gram range
+        nor TF-IDF option).
     ngram_range : tuple of int, optional
         ``(min_n, max_n)`` of the analyzer's n-grams.
     select : list of names or ids, optional
         The trackers shown, in this order (IDF still comes from every tracker).
     label : {"name", "id"}
         What the axes are labelled by.
+    embedder : Embedder, optional
+        For ``analyzer="semantic"``: what embeds the phrases (default:
+        :func:`trackerkit.embedding.default_embedder`, cached on disk). Unused by the TF-IDF
+        analyzers.
     **tfidf_options
         Passed to scikit-learn's ``TfidfVectorizer`` (``stop_words``, ``min_df``,
         ``sublinear_tf``, ...).
@@ -231,9 +307,14 @@ def similarity_matrix(
     Returns
     -------
     TrackerMatrix
-        ``.matrix`` is symmetric, 1.0 on the diagonal (a tracker with no terms scores 0.0
-        everywhere, its diagonal included); ``metric="cosine"``, with the analyzer and n-gram
-        range used.
+        ``.matrix`` is symmetric, in [0, 1], 1.0 on the diagonal (a tracker with no terms, or no
+        phrase, scores 0.0 everywhere, its diagonal included); ``metric="cosine"``, with the
+        analyzer and n-gram range used (None for ``"semantic"``).
+
+    Raises
+    ------
+    MissingDependencyError
+        ``analyzer="semantic"`` without the ``semantic`` extra (and no ``embedder``).
 
     Examples
     --------
@@ -250,20 +331,53 @@ def similarity_matrix(
     import numpy as np  # lazy: heavy
 
     frame, chosen = prepare(trackers, select)
-    vectors = TrackerVectors(frame, analyzer, ngram_range, tfidf_options)
+    vectors = tracker_vectors(frame, analyzer, ngram_range, tfidf_options, embedder)
     rows = _positions(frame, chosen)
     values = vectors.cosine(rows, rows)
     values = (values + values.T) / 2  # exact symmetry despite floating point
-    nonzero = np.asarray(vectors.matrix[rows].getnnz(axis=1) > 0) if len(rows) else np.zeros(0, bool)
+    if isinstance(vectors, MeaningVectors):
+        nonzero = vectors.nonzero[rows]
+    else:
+        nonzero = np.asarray(vectors.matrix[rows].getnnz(axis=1) > 0) if len(rows) else np.zeros(0, bool)
     np.fill_diagonal(values, np.where(nonzero, 1.0, 0.0))
     return TrackerMatrix(
         matrix=square(values, chosen, label),
         metric="cosine",
         analyzer=analyzer,
-        ngram_range=check_ngram_range("ngram_range", ngram_range) or DEFAULT_NGRAMS[analyzer],
+        ngram_range=None if analyzer == SEMANTIC_ANALYZER else ngram_range_of(analyzer, ngram_range),
         label=label,
         tracker_ids=tuple(str(i) for i in chosen["tracker_id"]),
     )
+
+
+def ngram_range_of(analyzer: str, ngram_range: tuple[int, int] | None) -> tuple[int, int]:
+    """The n-gram range a TF-IDF analyzer uses: ``ngram_range`` checked, or its default."""
+    return check_ngram_range("ngram_range", ngram_range) or DEFAULT_NGRAMS[analyzer]
+
+
+def tracker_vectors(
+    frame: pd.DataFrame,
+    analyzer: str,
+    ngram_range: tuple[int, int] | None,
+    options: dict[str, Any],
+    embedder: Embedder | None = None,
+) -> TrackerVectors | MeaningVectors:
+    """The tracker vectors of an analyzer: :class:`TrackerVectors` (TF-IDF) or, for
+    ``"semantic"``, :class:`MeaningVectors` (which take no n-gram range nor TF-IDF option)."""
+    check_choice("analyzer", analyzer, SIMILARITY_ANALYZERS)
+    if analyzer != SEMANTIC_ANALYZER:
+        return TrackerVectors(frame, analyzer, ngram_range, options)
+    if ngram_range is not None:
+        raise InvalidParameterError(
+            "analyzer='semantic' compares meanings, not n-grams: leave ngram_range out",
+            parameter="ngram_range",
+        )
+    if options:
+        raise InvalidParameterError(
+            f"analyzer='semantic' takes no TF-IDF option; got {', '.join(sorted(options))}",
+            parameter="tfidf_options",
+        )
+    return MeaningVectors(frame, embedder)
 
 
 def tracker_pairs(
@@ -341,6 +455,7 @@ def most_similar(
     select: Select = None,
     analyzer: str = DEFAULT_ANALYZER,
     ngram_range: tuple[int, int] | None = None,
+    embedder: Embedder | None = None,
     **tfidf_options: Any,
 ) -> pd.DataFrame:
     """The ``k`` trackers most similar to ``tracker``, with the evidence.
@@ -357,8 +472,8 @@ def most_similar(
         How many shared words at most in ``shared_terms``.
     select : list of names or ids, optional
         The candidates (default: every other tracker).
-    analyzer, ngram_range, **tfidf_options
-        As for :func:`similarity_matrix`.
+    analyzer, ngram_range, embedder, **tfidf_options
+        As for :func:`similarity_matrix` (``analyzer="semantic"``: neighbours by meaning).
 
     Returns
     -------
@@ -392,14 +507,17 @@ def most_similar(
     evidence = check_count("evidence", evidence, minimum=0)
     frame, chosen = prepare(trackers, select)
     row = resolve_key(frame, tracker, "tracker")
-    index = NeighbourIndex(frame, analyzer=analyzer, ngram_range=ngram_range, **tfidf_options)
+    index = NeighbourIndex(
+        frame, analyzer=analyzer, ngram_range=ngram_range, embedder=embedder, **tfidf_options
+    )
     return index.query(row, _positions(frame, chosen), k=k, evidence=evidence)
 
 
 class NeighbourIndex:
-    """The TF-IDF vectors :func:`most_similar` ranks with, built once for a whole account, so
-    an explorer that ranks the neighbours of one tracker after another does not rebuild them
-    (the word vectors of the evidence are built on the first query that needs them).
+    """The tracker vectors :func:`most_similar` ranks with (TF-IDF, or by meaning with
+    ``analyzer="semantic"``), built once for a whole account, so an explorer that ranks the
+    neighbours of one tracker after another does not rebuild them (the word vectors of the
+    evidence are built on the first query that needs them).
 
     ``frame`` is a trackers frame; the options are :func:`similarity_matrix`'s.
     """
@@ -410,11 +528,12 @@ class NeighbourIndex:
         *,
         analyzer: str = DEFAULT_ANALYZER,
         ngram_range: tuple[int, int] | None = None,
+        embedder: Embedder | None = None,
         **tfidf_options: Any,
     ) -> None:
         self.frame = frame
         self.analyzer = analyzer
-        self.vectors = TrackerVectors(frame, analyzer, ngram_range, tfidf_options)
+        self.vectors = tracker_vectors(frame, analyzer, ngram_range, tfidf_options, embedder)
         self._plain_words = analyzer == "word" and not tfidf_options
         self._words: TrackerVectors | bool | None = False  # False: not built yet
         self._phrases = [{normalize_phrase(p) for p in v} - {""} for v in frame["vocabulary"]]
@@ -424,7 +543,9 @@ class NeighbourIndex:
         if self._words is False:
             try:
                 self._words = (
-                    self.vectors if self._plain_words else TrackerVectors(self.frame, "word", None, {})
+                    self.vectors  # type: ignore[assignment]
+                    if self._plain_words
+                    else TrackerVectors(self.frame, "word", None, {})
                 )
             except TrackerDataError:
                 self._words = None

@@ -181,6 +181,17 @@ class EmbeddingCache:
         self._ready = False
         self._lock = threading.Lock()
 
+    # pickling (Dask workers, joblib): another process opens the same file with a lock of its own
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_lock"]
+        state["_ready"] = False
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def __repr__(self) -> str:
         return (
             f"EmbeddingCache({str(self.directory)!r}, max_bytes={self.max_bytes}, "

@@ -293,6 +293,19 @@ class OnnxEmbedder:
         tokenizer = "vendored" if self.tokenizer_path is None else str(self.tokenizer_path)
         return f"OnnxEmbedder(model={model!r}, tokenizer={tokenizer!r}, threads={self.threads})"
 
+    # pickling (Dask workers, joblib): the session and its lock are rebuilt where they are used
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_session"] = None
+        state["_input_names"] = ()
+        state["_output_name"] = ""
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def _configure_tokenizer(self) -> None:
         # A saved tokenizer.json often pads every text to a fixed length (128 for this model):
         # ten times slower on short phrases. Pad each batch to its longest text instead.
