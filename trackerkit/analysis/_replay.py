@@ -979,7 +979,9 @@ def compare_hits(
     status = status.iloc[order].reset_index(drop=True)
 
     def pick(column: str) -> pd.Series:
-        return merged[f"{column}_symbl"].fillna(merged[f"{column}_replay"])
+        # where(), not fillna(): pandas 2.2-2.3 warn that fillna will stop downcasting objects
+        symbl = merged[f"{column}_symbl"]
+        return symbl.where(symbl.notna(), merged[f"{column}_replay"])
 
     table = pd.DataFrame(
         {
