@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
@@ -29,7 +29,8 @@ class TrackerApp(Displayable):
 
     Attributes: ``.explorer`` (:class:`TrackerExplorer`), ``.compare``
     (:class:`CompareTrackers`), ``.similarity`` (:class:`SimilarityExplorer`), ``.match``
-    (:class:`MatchPreview`, None when the account has fewer than two trackers to tell apart),
+    (:class:`MatchPreview`; None, with the reason shown in its tab, when the replay cannot
+    be fitted on the account),
     ``.tabs`` (the ``ipywidgets.Tab``, titled :data:`TITLES`),
     ``.trackers`` (the trackers frame) and ``.widget`` (the root, displayed). The header names
     ``source`` when given (:func:`explore` passes the name it loaded). The explorer's "Compare
@@ -42,7 +43,9 @@ class TrackerApp(Displayable):
             raise TrackerDataError("the account has no trackers: there is nothing to explore")
         self.explorer = TrackerExplorer(self.trackers)
         self.compare = CompareTrackers(self.trackers)
-        self.similarity = SimilarityExplorer(self.trackers)
+        # the slowest tab, which nobody needs in the first seconds: computed after the first
+        # view is built (a thread alongside would only slow it: the work is mostly Python)
+        self.similarity = SimilarityExplorer(self.trackers, defer=True)
         # A tab whose analysis cannot run on this account says why; the others still work.
         self.match: MatchPreview | None = None
         try:
@@ -62,10 +65,22 @@ class TrackerApp(Displayable):
         self.widget = widgets.VBox([self.header, self.tabs])
         self.widget.add_class("tk-app")
         self.explorer.on_compare(self._open_compare)
+        self.tabs.observe(self._on_tab, "selected_index")
+        self.similarity.prepare_in_background()
+
+    def _plain_text(self) -> str:
+        return (
+            f"trackerkit app: {len(self.trackers)} trackers, tabs {', '.join(TITLES)} "
+            "(an interactive widget: run the notebook with a Python kernel to use it)"
+        )
 
     def show(self, title: str) -> None:
         """Switch to the tab titled ``title`` (one of :data:`TITLES`)."""
         self.tabs.selected_index = TITLES.index(title)
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] == TITLES.index("Similarity") and self.similarity._shown is None:
+            self.similarity._on_change(change)  # guarded: a failure shows in the tab
 
     def _open_compare(self, tracker: str, other: str) -> None:
         self.compare.compare(tracker, other)
