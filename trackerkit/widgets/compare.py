@@ -86,7 +86,7 @@ class CompareTrackers(Displayable):
             ("unique-b", self.unique_b_html),
         ):
             html.add_class(f"tk-compare-{name}")
-            columns.append(widgets.Box([html], layout=widgets.Layout(flex="1 1 220px", min_width="0")))
+            columns.append(widgets.Box([html], layout=widgets.Layout(flex="1 1 200px", min_width="0")))
         self.plot = widgets.Image(  # flex-start: shown at its own size, never stretched (blurred)
             format="png", layout=widgets.Layout(max_width="100%", height="auto", align_self="flex-start")
         )
@@ -106,7 +106,7 @@ class CompareTrackers(Displayable):
                 self._error_box(),
                 self.status,
                 self.note,
-                # four columns when they fit (about 950 px), two or one under each other otherwise
+                # four columns when they fit (about 850 px), two or one under each other otherwise
                 widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap", grid_gap="8px 16px")),
                 self.figure_box,
             ]

@@ -193,6 +193,11 @@ class MatchPreview(Displayable):
             note=note,
             max_height=SHORT,
             float_format="{:.2f}",
+            titles={
+                "how": "literal: the phrase occurs in the sentence; by meaning: none does, "
+                "but the tracker's closest phrase is similar enough",
+                "where in the sentence": "the literal match, highlighted (its offset in the tooltip)",
+            },
         )
         return summary + sentence_html + table
 
@@ -260,7 +265,7 @@ def _shown(sentence: str, triggers: pd.DataFrame) -> pd.DataFrame:
     shown = pd.DataFrame(
         {
             "tracker": triggers["tracker_name"].astype(str),
-            "how": ["phrase occurs" if is_literal else "by meaning" for is_literal in literal],
+            "how": ["literal" if is_literal else "by meaning" for is_literal in literal],
             "phrase": triggers["value"].astype(str),
             "where in the sentence": where,
             "similarity by meaning": triggers["score"].where(~literal).astype("float64"),

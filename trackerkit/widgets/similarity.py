@@ -167,13 +167,13 @@ class SimilarityExplorer(Displayable):
         self.heatmap = widgets.Image(
             format="png",
             layout=widgets.Layout(
-                flex="1 1 480px", min_width="0", max_width="100%", height="auto", align_self="flex-start"
+                flex="1 1 380px", min_width="0", max_width="100%", height="auto", align_self="flex-start"
             ),
         )
         self.heatmap.add_class("tk-similarity-heatmap")
         self.pairs_html = widgets.HTML()
         self.pairs_html.add_class("tk-similarity-pairs")
-        self.pairs_html.layout = widgets.Layout(flex="0 1 440px", min_width="0")
+        self.pairs_html.layout = widgets.Layout(flex="0 1 420px", min_width="0")
         self.status = widgets.HTML()
         self.widget = widgets.VBox(
             [
