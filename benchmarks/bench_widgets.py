@@ -14,10 +14,12 @@ Accounts, from ``../shared/data/clinc150`` (CC BY 3.0; ``$CLINC150`` points else
 
 What is timed is the kernel's side (computing, rendering PNGs, setting widget values; no front end
 is attached, so the browser's drawing is not included): "first view" is ``trackerkit.explore``
-(everything the first tab shows, the other tabs' work included unless it is deferred), then the
-first pick, the first Match answer and the first opening of the Similarity tab, each once, as a
-user meets them; each interaction figure is the median (and max) of ``REPEAT`` runs after a
-warm-up. Figures are printed; the exit status is 1 when a target is missed.
+(everything the first tab needs; the Match tab's replayer and the Similarity tab are then
+computed in a background thread, whose end is printed too), then the first pick, the first Match
+answer and the first opening of each tab, each once, as a user meets them; each other figure is
+the median (and max) of ``REPEAT`` runs after a warm-up. The worst case of the deferred tab (opened
+the moment the app shows, waiting for the thread) is printed, not held to the target. The exit
+status is 1 when a target is missed. Run it on a quiet machine: on a busy one every figure grows.
 """
 
 from __future__ import annotations
@@ -99,6 +101,11 @@ def bench(records: list[dict], label: str) -> bool:
         f"  first view (trackerkit.explore)                  {first_view * 1000:8.0f} ms"
         f"  (target <= {FIRST_VIEW_S:.0f} s)  {'ok' if ok else 'SLOW'}"
     )
+    start = time.perf_counter()
+    app.wait()
+    ready = first_view + time.perf_counter() - start
+    print(f"  Match and Similarity tabs ready (background thread)  {ready * 1000:8.0f} ms after the call")
+    print("  (the interactions below start then: a user reads the first view meanwhile)")
     names = list(trackers["name"])
     firsts = {
         "first pick (Explore tab, typed name)": lambda: setattr(
@@ -155,10 +162,19 @@ def bench(records: list[dict], label: str) -> bool:
         [lambda a=a, b=b: app.compare.compare(a, b) for a, b in pairs]
     )
     print(f"  interactions (first: once; others: median / max of {REPEAT - 1} after a warm-up; <= 300 ms)")
+    # the worst cases, not targets: a tab computed in the background, opened the moment the app shows
+    hurried = trackerkit.explore(trackers)
+    results["Match tab answering at once (worst case)"] = (
+        once_ms(lambda: setattr(hurried.match.text, "value", SENTENCES[0])),
+    ) * 2
+    results["Similarity tab opened at once (worst case)"] = (once_ms(lambda: hurried.show("Similarity")),) * 2
+    hurried.close()
     for name, (median, longest) in results.items():
         good = median <= TARGET_MS
-        ok &= good
-        print(f"    {name:<46} {median:7.1f} ms  (max {longest:7.1f})  {'ok' if good else 'SLOW'}")
+        worst_case = "worst case" in name
+        ok &= good or worst_case
+        verdict = "ok" if good else ("(not a target)" if worst_case else "SLOW")
+        print(f"    {name:<46} {median:7.1f} ms  (max {longest:7.1f})  {verdict}")
     app.close()
     return ok
 

@@ -501,9 +501,9 @@ def test_similarity_slider_updates_pairs_and_heatmap_without_recomputing(tracker
     calls = []
     real = trackerkit.widgets.similarity.similarity_matrix
 
-    def counting(*args, **kwargs):
-        calls.append(kwargs.get("analyzer"))
-        return real(*args, **kwargs)
+    def counting(trackers, **kwargs):
+        calls.append((id(trackers), kwargs.get("analyzer")))  # other tests' apps may still compute
+        return real(trackers, **kwargs)
 
     monkeypatch.setattr(trackerkit.widgets.similarity, "similarity_matrix", counting)
     sim = SimilarityExplorer(trackers, threshold=0.25)
@@ -529,7 +529,8 @@ def test_similarity_slider_updates_pairs_and_heatmap_without_recomputing(tracker
     sim.threshold.value = 0.3
     sim.analyzer.value = "char_wb"
     sim.threshold.value = 0.35
-    assert calls == ["char_wb", "word"]  # once per analyzer, never per slider step
+    mine = [analyzer for key, analyzer in calls if key == id(sim.trackers)]
+    assert mine == ["char_wb", "word"]  # once per analyzer, never per slider step
     sim.close()
 
 
@@ -887,9 +888,9 @@ def test_the_app_computes_the_similarity_tab_once_and_off_the_first_view(tracker
     calls = []
     real = trackerkit.widgets.similarity.similarity_matrix
 
-    def counting(*args, **kwargs):
-        calls.append(kwargs.get("analyzer"))
-        return real(*args, **kwargs)
+    def counting(trackers, **kwargs):
+        calls.append((id(trackers), kwargs.get("analyzer")))  # other tests' apps may still compute
+        return real(trackers, **kwargs)
 
     monkeypatch.setattr(trackerkit.widgets.similarity, "similarity_matrix", counting)
     app = trackerkit.explore(trackers)
@@ -899,10 +900,12 @@ def test_the_app_computes_the_similarity_tab_once_and_off_the_first_view(tracker
     app.show("Similarity")  # waits for the background thread only if it is still on this analyzer
     assert sim._shown is not None and "pairs with character similarity" in sim.pairs_html.value
     assert is_png(sim.heatmap.value)
-    sim._thread.join()
+    assert app.wait(timeout=60)
+    assert app.match._replayer is not None  # fitted in the background too
     sim.analyzer.value = "word"
     assert "pairs with word similarity" in sim.pairs_html.value
-    assert sorted(calls) == ["char_wb", "word"]  # each analyzer once, whichever thread got to it
+    mine = sorted(analyzer for key, analyzer in calls if key == id(sim.trackers))
+    assert mine == ["char_wb", "word"]  # each analyzer once, whichever thread got to it
     app.close()
 
 

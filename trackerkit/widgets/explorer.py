@@ -18,7 +18,6 @@ from trackerkit.constants import (
     SEVERITIES,
 )
 from trackerkit.loading import as_trackers_frame, vocabulary_frame
-from trackerkit.lookup import select_trackers
 from trackerkit.widgets._base import (
     SCALES,
     SHORT,
@@ -90,6 +89,12 @@ class TrackerExplorer(Displayable):
         # them (most_similar would, on every call)
         # every finding (no cap per rule: the explorer shows one tracker's, whichever it is)
         self.audit = audit(self.trackers, max_per_rule=None)
+        # each tracker's findings and phrases, found by a lookup on a pick, not a scan
+        self._finding_rows = self.audit.groupby(self.audit["tracker_id"].astype(str), sort=False).indices
+        self._vocabulary = vocabulary_frame(self.trackers)
+        self._phrase_rows = self._vocabulary.groupby(
+            self._vocabulary["tracker_id"].astype(str), sort=False
+        ).indices
         self._index: NeighbourIndex | None = None
         self._neighbour_index()
         self.selected: str | None = None
@@ -201,7 +206,7 @@ class TrackerExplorer(Displayable):
         row = self.trackers.iloc[self._rows[tracker_id]]
         self.selected = tracker_id
         self.name = str(row["name"])
-        vocab = vocabulary_frame(select_trackers(self.trackers, tracker_id))
+        vocab = self._vocabulary.iloc[self._phrase_rows.get(tracker_id, [])]
         self.findings = self._findings(tracker_id)
         flags: dict[int, dict[str, int]] = {}  # position -> rule -> findings, rules in audit order
         for position, rule in zip(self.findings["position"], self.findings["rule"]):
@@ -263,6 +268,7 @@ class TrackerExplorer(Displayable):
     def _neighbour_index(self) -> NeighbourIndex:
         if self._index is None:
             self._index = NeighbourIndex(self.trackers, analyzer=self.analyzer)
+            self._index.words()  # the word vectors of "terms in common": now, not on the first pick
         return self._index
 
     def _comparison(self, tracker_id: str, other_id: str) -> Any:
@@ -296,8 +302,8 @@ class TrackerExplorer(Displayable):
         )
 
     def _findings(self, tracker_id: str) -> Any:
-        findings = self.audit
-        return findings[findings["tracker_id"].astype(str) == tracker_id].reset_index(drop=True)
+        """This tracker's rows of the audit, in the audit's order."""
+        return self.audit.iloc[self._finding_rows.get(tracker_id, [])].reset_index(drop=True)
 
     def _findings_html(self, findings: Any) -> str:
         counts = findings["severity"].value_counts()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from trackerkit._validation import check_fraction
+from trackerkit._validation import check_bool, check_fraction
 from trackerkit.analysis._replay import Replayer
 from trackerkit.constants import DEFAULT_MEANING_THRESHOLD
 from trackerkit.loading import as_trackers_frame
@@ -60,8 +61,11 @@ class MatchPreview(Displayable):
     and threshold, ``None`` for an empty sentence), ``.closest`` (the best by-meaning scores
     under the threshold), ``.elapsed_ms`` (time of the last answer).
 
-    The :class:`trackerkit.Replayer` (``.replayer``) is fitted once, at construction, with the
-    slider's lowest threshold (:data:`FLOOR`); each keystroke only asks it.
+    The :class:`trackerkit.Replayer` (``.replayer``) is fitted once, with the slider's lowest
+    threshold (:data:`FLOOR`); each keystroke only asks it. It is fitted at construction, or with
+    ``defer=True`` (as :func:`trackerkit.explore` builds it: this is not its first tab) on first
+    use (the first sentence, or reading ``.replayer``: the app does it in a background thread
+    after its first view).
     """
 
     def __init__(
@@ -70,11 +74,15 @@ class MatchPreview(Displayable):
         *,
         text: str = "",
         threshold: float = DEFAULT_MEANING_THRESHOLD,
+        defer: bool = False,
     ) -> None:
         threshold = check_fraction("threshold", threshold)
+        check_bool("defer", defer)
         self.trackers = as_trackers_frame(trackers)
-        self.replayer = Replayer(self.trackers, threshold=FLOOR)
-        self.replayer.would_trigger("")  # builds its automaton now, not on the first keystroke
+        self._replayer: Replayer | None = None
+        self._lock = threading.Lock()
+        if not defer:
+            self.replayer  # noqa: B018  (fitted now)
         self.triggers: Any = None
         self.closest: Any = None
         self.elapsed_ms = 0.0
@@ -123,6 +131,16 @@ class MatchPreview(Displayable):
             control.observe(self._on_change, "value")
         self.text.value = text
         self.update()
+
+    @property
+    def replayer(self) -> Replayer:
+        """The replayer the answers come from, fitted on first use (either thread), once."""
+        with self._lock:
+            if self._replayer is None:
+                replayer = Replayer(self.trackers, threshold=FLOOR)
+                replayer.would_trigger("")  # builds its automaton now, not on the first keystroke
+                self._replayer = replayer
+            return self._replayer
 
     @guarded
     def _on_change(self, change: dict[str, Any]) -> None:

@@ -214,8 +214,8 @@ class SimilarityExplorer(Displayable):
     # ------------------------------------------------------------------ cache
 
     def _prepare_all(self, analyzers: list[str]) -> None:
-        """The background thread: every analyzer's results, the default one first. A failure
-        is left for :meth:`update` to meet again, in the caller's thread, and report."""
+        """In a background thread: each analyzer's results, in this order. A failure is left
+        for :meth:`update` to meet again, in the caller's thread, and report."""
         for key in analyzers:
             if self._closed:
                 return
