@@ -1,6 +1,7 @@
 """The app on 150 and on 500 trackers: how long until it shows, and how long each interaction takes.
 
-Run by hand: ``python benchmarks/bench_widgets.py`` (``--sizes 500`` for the largest account only).
+Run by hand: ``python benchmarks/bench_widgets.py`` (``--sizes 500`` for the largest account only;
+``--browser`` also times the 500-tracker app end to end in Chromium, as a user waits for it).
 Targets (issue 18): the app's first view <= 5 s at Symbl's largest account (500 trackers), every
 interaction <= 300 ms (a new pick, a keystroke in the picker, a sentence in the Match tab, a
 slider step, switching tabs).
@@ -179,9 +180,142 @@ def bench(records: list[dict], label: str) -> bool:
     return ok
 
 
+BROWSER_SETUP = """\
+import sys
+sys.path.insert(0, {benchmarks!r})
+import ipywidgets, trackerkit, trackerkit.widgets.app
+from bench_widgets import largest_account
+trackers = trackerkit.load_trackers(largest_account())"""
+#: the app, and a baseline: the same kernel start, imports and account, and a one-line widget
+BROWSER_CELLS = {
+    "app.ipynb": "app = trackerkit.explore(trackers)\napp",
+    "baseline.ipynb": "ready = ipywidgets.HTML('ready')\nready.add_class('tk-app')\nready",
+}
+
+
+def browser(timeout_ms: int = 180_000) -> None:
+    """The same account in Chromium, end to end: Voila serves the app, Playwright times what a
+    user waits for (the page until the app shows, with a new kernel's start and imports; each
+    interaction until its answer is on the page, round trip included)."""
+    import signal
+    import socket
+    import subprocess
+    import tempfile
+
+    import nbformat
+    from playwright.sync_api import expect, sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.browser.conftest import LAUNCH_ARGS, find_chromium
+
+    executable, why = find_chromium()
+    if executable is None:
+        print(f"no browser: {why}")
+        return
+    root = Path(tempfile.mkdtemp(prefix="bench-widgets-"))
+    setup = BROWSER_SETUP.format(benchmarks=str(Path(__file__).resolve().parent))
+    for name, cell in BROWSER_CELLS.items():
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(cell)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, root / name)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / "config"), MPLBACKEND="Agg")
+    log = (root / "voila.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "voila",
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+        ],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def timed(label: str, action: Callable[[], object], done: Callable[[], object]) -> None:
+        start = time.perf_counter()
+        action()
+        done()
+        print(f"    {label:<72} {(time.perf_counter() - start) * 1000:7.0f} ms")
+
+    try:
+        for _ in range(600):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
+            page = chromium.new_page(viewport={"width": 1366, "height": 768})
+            expect.set_options(timeout=timeout_ms)
+            print("\nin Chromium (Voila, 1366x768), Symbl's largest account:")
+            for name, label in (
+                ("baseline.ipynb", "baseline: a page with a one-line widget"),
+                ("app.ipynb", "page until the app shows"),
+            ):
+                timed(
+                    f"{label} (new kernel, imports, account loaded)",
+                    lambda name=name: page.goto(
+                        f"http://127.0.0.1:{port}/voila/render/{name}", timeout=timeout_ms
+                    ),
+                    lambda: page.locator(".tk-app").first.wait_for(state="visible", timeout=timeout_ms),
+                )
+            page.wait_for_timeout(8000)  # a user reads the first view; the background work ends
+            box = page.locator(".tk-explorer .tk-picker-input input")
+            header = page.locator(".tk-explorer-header")
+            for name in ("tracker 007", "tracker 250"):
+                timed(
+                    f"pick {name!r} (vocabulary, neighbours, shared)",
+                    lambda name=name: box.fill(name),
+                    lambda name=name: expect(header).to_contain_text(name),
+                )
+            timed(
+                "open the Similarity tab",
+                lambda: page.locator(".tk-tabs .lm-TabBar-tab", has_text="Similarity").click(),
+                lambda: expect(page.locator(".tk-similarity-pairs")).to_contain_text("pairs with"),
+            )
+            handle = page.locator(".tk-similarity-threshold .noUi-handle")
+            handle.focus()
+            timed(
+                "a slider step (pairs and heatmap)",
+                lambda: handle.press("ArrowRight"),
+                lambda: expect(page.locator(".tk-similarity-pairs")).to_contain_text("≥ 0.30"),
+            )
+            page.locator(".tk-tabs .lm-TabBar-tab", has_text="Match").click()
+            results = page.locator(".tk-match-results")
+            for sentence in SENTENCES[:3]:
+                timed(
+                    f"a sentence ({sentence[:28]}...)",
+                    lambda sentence=sentence: page.locator(".tk-match-input input").fill(sentence),
+                    lambda sentence=sentence: expect(results).to_contain_text("This sentence"),
+                )
+                page.locator(".tk-match-input input").fill("")
+                expect(results).to_contain_text("Type a sentence")
+            chromium.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="150,500", help="accounts to run: 150, 500 or both (default)")
+    parser.add_argument(
+        "--browser", action="store_true", help="also time the 500-tracker app in Chromium (Voila, Playwright)"
+    )
     args = parser.parse_args()
     if not CLINC.exists():
         print(f"{CLINC} not found: set CLINC150 to data_full.json of CLINC150")
@@ -199,6 +333,8 @@ def main() -> int:
         ok &= bench(clinc_trackers(), "CLINC150 intents")
     if "500" in sizes:
         ok &= bench(largest_account(), "Symbl's largest account (CLINC150 queries, 500 x 45)")
+    if args.browser:
+        browser()
     return 0 if ok else 1
 
 
