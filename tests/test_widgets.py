@@ -732,13 +732,16 @@ def test_match_preview_gates_trackers_by_language(sample):
 
     match = MatchPreview(sample)
     assert match.language.layout.display is None  # the sample declares languages
-    assert [v for _, v in match.language.options] == [None, "en-US", "es-ES"]
+    assert list(match.language.options) == [("any language", ""), ("en-US", "en-US"), ("es-ES", "es-ES")]
+    assert match.language.label == "any language"  # shown, not a blank box
     match.text.value = "Quiero cancelar mi cuenta"
     spanish = "Cancelación de Servicio"
     assert spanish in set(match.triggers["tracker_name"])
     match.language.value = "en-US"
     assert spanish not in set(match.triggers["tracker_name"])
     match.language.value = "es-ES"
+    assert spanish in set(match.triggers["tracker_name"])
+    match.language.value = ""
     assert spanish in set(match.triggers["tracker_name"])
 
 

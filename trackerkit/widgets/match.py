@@ -56,7 +56,8 @@ class MatchPreview(Displayable):
 
     A sentence that triggers nothing says so, and names the trackers closest by meaning below
     the threshold. Widgets: ``.text`` (updates as you type), ``.threshold``, ``.language``
-    (shown when a tracker declares languages: such a tracker fires only on its languages) and
+    (shown when a tracker declares languages: the language the sentence is spoken in, ``""``
+    for any; a tracker that declares languages fires only on them, as in a replay) and
     ``.results_html``. State: ``.triggers`` (the rows of ``would_trigger`` for the sentence
     and threshold, ``None`` for an empty sentence), ``.closest`` (the best by-meaning scores
     under the threshold), ``.elapsed_ms`` (time of the last answer).
@@ -112,8 +113,9 @@ class MatchPreview(Displayable):
             {str(code) for codes in self.trackers["languages"] if _is_list(codes) for code in codes}
         )
         self.language = widgets.Dropdown(
-            options=[(_ANY, None)] + [(code, code) for code in languages],
-            value=None,
+            # "" for any language: a None value shows as no selection at all
+            options=[(_ANY, "")] + [(code, code) for code in languages],
+            value="",
             description="Spoken in",
             style={"description_width": "initial"},
             layout=widgets.Layout(width="auto", display=None if languages else "none"),
@@ -157,7 +159,7 @@ class MatchPreview(Displayable):
             )
             return
         start = time.perf_counter()
-        found = self.replayer.would_trigger(sentence, language=self.language.value)
+        found = self.replayer.would_trigger(sentence, language=self.language.value or None)
         t = float(self.threshold.value)
         literal = found["match"] == "literal"
         meaning = ~literal
