@@ -118,7 +118,7 @@ class MatchPreview(Displayable):
             value="",
             description="Spoken in",
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="auto", display=None if languages else "none"),
+            layout=widgets.Layout(width="250px", max_width="100%", display=None if languages else "none"),
         )
         self.language.add_class("tk-match-language")
         self.results_html = widgets.HTML()
