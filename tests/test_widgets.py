@@ -148,6 +148,60 @@ def test_escape_and_frame_html_escape_everything():
         message_html("x", "loud")
 
 
+def test_frame_html_aligns_numbers_right_and_text_left_header_and_cells_alike():
+    import pandas as pd
+
+    from trackerkit.widgets._base import HtmlCell, frame_html
+
+    frame = pd.DataFrame(
+        {
+            "tracker": ["Billing", "Refunds"],
+            "similarity": [0.51234, float("nan")],
+            "shared phrases": pd.array([2, None], dtype="Int64"),
+            "terms": [["bill", "charge"], []],
+            "where": [HtmlCell('<mark class="tk-hit">bill</mark>'), "<b>x</b>"],
+        }
+    )
+    html = frame_html(
+        frame, caption="Pairs", note="similarity: 0 = nothing, 1 = same", titles={"tracker": "a <name>"}
+    )
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert '<th title="a &lt;name&gt;">tracker</th>' in head
+    assert '<th class="tk-num">similarity</th>' in head and '<th class="tk-num">shared phrases</th>' in head
+    assert "<th>terms</th>" in head and "<th>where</th>" in head
+    body = html[html.index("<tbody>") :]
+    assert (
+        '<td>Billing</td><td class="tk-num">0.512</td><td class="tk-num">2</td><td>bill, charge</td>' in body
+    )
+    assert '<td class="tk-num"></td><td class="tk-num"></td>' in body  # missing values are blank
+    assert '<mark class="tk-hit">bill</mark>' in body and "&lt;b&gt;x&lt;/b&gt;" in body
+    # identifiers wrap at their underscores, not inside a word
+    assert "<td>near_<wbr>duplicate_<wbr>phrase</td>" in frame_html(
+        pd.DataFrame({"rule": ["near_duplicate_phrase"]})
+    )
+    assert '<div class="tk-note">similarity: 0 = nothing, 1 = same</div>' in html
+    # the style sheet: numbers right-aligned (header and cells), a normal line height (ipywidgets
+    # gives HTML widgets a 28 px one), and a scroll box with a visible scrollbar
+    assert ".tk-table th.tk-num,.tk-table td.tk-num{text-align:right" in html
+    assert ".tk-table th,.tk-table td{" in html and "text-align:left" in html
+    assert ".tk-html{line-height:1.4" in html
+    assert '<div class="tk-scroll" style="max-height:max(360px, calc(100vh - 260px))">' in html
+    assert "scrollbar-width:thin" in html and "::-webkit-scrollbar-thumb" in html
+
+
+def test_a_saved_notebook_shows_a_sentence_not_the_widget_repr(sample):
+    app = trackerkit.explore(sample)
+    bundle = app._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    text = bundle["text/plain"]
+    assert text.startswith("trackerkit app: 48 trackers, tabs Explore, Compare, Similarity, Match")
+    assert "VBox" not in text and "<style>" not in text
+    from trackerkit.widgets import TrackerPicker
+
+    assert "run the notebook" in TrackerPicker(sample)._repr_mimebundle_()["text/plain"]
+    app.close()
+
+
 def test_display_to_png_renders_outside_pyplot_and_clears_the_figure():
     import matplotlib.pyplot as plt
 
@@ -326,7 +380,7 @@ def test_explorer_shows_a_picked_tracker(trackers):
     # audit findings of this tracker only
     assert set(explorer.findings["tracker_id"]) == {ESCALATION_ID}
     assert "shared_phrase" in set(explorer.findings["rule"])
-    assert "shared_phrase" in explorer.findings_html.value
+    assert "shared_phrase" in explorer.findings_html.value.replace("<wbr>", "")  # breakable at "_"
     assert "shared_phrase" in explorer.table.loc[0, "findings"]
 
 
@@ -402,8 +456,18 @@ def test_compare_two_trackers_side_by_side(trackers):
     assert "let me speak to your manager" in compare.near_html.value
     assert "please escalate this ticket" in compare.unique_a_html.value
     assert "2 shared, 1 near-duplicate" in compare.status.value
-    assert is_png(compare.plot.value)
-    assert compare.plot.layout.display is None
+    # the near-duplicates' score says what it is, once, next to the columns
+    assert "score: how alike two phrases are, from 0" in compare.note.value
+    # the figure repeats the columns: drawn only once its box is opened, then for each pair
+    assert not compare.figure_open and compare.plot.value == b"" and compare.display is None
+    compare.figure_box.selected_index = 0
+    assert is_png(compare.plot.value) and compare.plot.layout.display is None
+    assert compare.display.comparison is compare.comparison
+    first = bytes(compare.plot.value)
+    compare.picker_b.text = "Callback request"
+    assert is_png(compare.plot.value) and bytes(compare.plot.value) != first
+    compare.picker_b.text = SPEAK_TO_MANAGER_ID  # back to a pair seen: from the cache
+    assert bytes(compare.plot.value) == first
 
 
 def test_compare_the_same_tracker_twice_says_so(trackers):
@@ -418,7 +482,7 @@ def test_compare_the_same_tracker_twice_says_so(trackers):
 def test_compare_escapes_a_hostile_tracker(trackers):
     from trackerkit.widgets import CompareTrackers
 
-    compare = CompareTrackers(trackers)
+    compare = CompareTrackers(trackers, figure=True)
     compare.compare(XSS_ID, "Escalation Request")
     assert compare.comparison is not None
     assert XSS_NAME_ESCAPED in compare.status.value
@@ -437,9 +501,9 @@ def test_similarity_slider_updates_pairs_and_heatmap_without_recomputing(tracker
     calls = []
     real = trackerkit.widgets.similarity.similarity_matrix
 
-    def counting(*args, **kwargs):
-        calls.append(kwargs.get("analyzer"))
-        return real(*args, **kwargs)
+    def counting(trackers, **kwargs):
+        calls.append((id(trackers), kwargs.get("analyzer")))  # other tests' apps may still compute
+        return real(trackers, **kwargs)
 
     monkeypatch.setattr(trackerkit.widgets.similarity, "similarity_matrix", counting)
     sim = SimilarityExplorer(trackers, threshold=0.25)
@@ -465,7 +529,8 @@ def test_similarity_slider_updates_pairs_and_heatmap_without_recomputing(tracker
     sim.threshold.value = 0.3
     sim.analyzer.value = "char_wb"
     sim.threshold.value = 0.35
-    assert calls == ["char_wb", "word"]  # once per analyzer, never per slider step
+    mine = [analyzer for key, analyzer in calls if key == id(sim.trackers)]
+    assert mine == ["char_wb", "word"]  # once per analyzer, never per slider step
     sim.close()
 
 
@@ -539,8 +604,11 @@ def test_compare_computes_once_and_draws_the_result(trackers, monkeypatch):
 
     monkeypatch.setattr(trackerkit.widgets.compare, "compare_trackers", counting)
     monkeypatch.setattr(trackerkit.plotting._comparison, "compare_trackers", forbidden)
-    compare = CompareTrackers(trackers, tracker="Escalation Request", other="Speak to Manager")
+    compare = CompareTrackers(trackers, tracker="Escalation Request", other="Speak to Manager", figure=True)
     assert calls == [(ESCALATION_ID, SPEAK_TO_MANAGER_ID)]  # once for the tables and the plot
+    compare.picker_b.text = "Callback request"
+    compare.picker_b.text = "Speak to Manager"
+    assert len(calls) == 2  # going back to a pair recomputes nothing
     assert compare.display.comparison is compare.comparison
     table = compare.comparison.table
     near = table.loc[table["status"] == "near-duplicate", "phrase_a"].tolist()
@@ -564,41 +632,141 @@ def test_widgets_use_the_library_default_analyzer(trackers):
     assert explorer.analyzer == DEFAULT_ANALYZER
     expected = trackerkit.most_similar(trackers, "Escalation Request", k=5)
     assert explorer.neighbours["score"].tolist() == expected["score"].tolist()
-    assert "character TF-IDF cosine" in explorer.neighbours_html.value
+    assert "cosine similarity of the two trackers&#x27; character n-gram TF-IDF vectors" in (
+        explorer.neighbours_html.value
+    )
 
 
 # --------------------------------------------------------------------------- match
 
 
-def test_match_preview_ranks_trackers_as_you_type(trackers):
+def test_match_preview_answers_with_the_replay(trackers):
+    """The preview is the replay's would_trigger at the slider's threshold, row for row."""
+    from trackerkit.analysis._replay import Replayer
+    from trackerkit.constants import DEFAULT_MEANING_THRESHOLD
     from trackerkit.widgets import MatchPreview
 
-    match = MatchPreview(trackers, k=3)
-    assert match.ranking is None and "Type a sentence" in match.results_html.value
-    fitted = match.matcher
-    match.text.value = "I want to cancel my subscription"
-    assert match.ranking["tracker"].iloc[0] == "Cancellation Intent"
-    assert len(match.ranking) == 3
-    assert "I want to cancel my subscription" in match.results_html.value  # evidence phrase
-    assert "Cancellation Intent" in match.results_html.value
-    match.k.value = 5
-    assert len(match.ranking) == 5
-    match.text.value = "can I talk to your manager"
-    assert match.ranking["tracker"].iloc[0] in {"Speak to Manager", "Escalation Request"}
-    assert match.matcher is fitted  # fitted once
-    timing = match.elapsed_ms  # recorded for the status line; its bound is in benchmarks/bench_widgets.py
-    assert timing > 0
+    match = MatchPreview(trackers)
+    assert match.triggers is None and "Type a sentence" in match.results_html.value
+    assert match.threshold.value == DEFAULT_MEANING_THRESHOLD
+    fitted = match.replayer
+    sentences = [
+        "I want to cancel my subscription",
+        "I want to cancel my subscription, please let me speak to your manager",
+        "please end my subscripton now",
+        "can I talk to your manager",
+        "asdf",
+    ]
+    for threshold in (DEFAULT_MEANING_THRESHOLD, 0.3, 0.9):
+        match.threshold.value = threshold
+        reference = Replayer(trackers, threshold=threshold)
+        for sentence in sentences:
+            match.text.value = sentence
+            expected = reference.would_trigger(sentence)
+            assert match.triggers.values.tolist() == expected.values.tolist(), (sentence, threshold)
+    assert match.replayer is fitted  # fitted once, never per keystroke
+    assert match.elapsed_ms > 0  # recorded; its bound is in benchmarks/bench_widgets.py
     match.text.value = "   "
-    assert match.ranking is None
+    assert match.triggers is None
+
+
+def test_match_preview_shows_literal_matches_where_they_occur(trackers):
+    from trackerkit.widgets import MatchPreview
+
+    sentence = "Hi! I want to cancel my subscription, please let me speak to your manager <b>now</b>"
+    match = MatchPreview(trackers, text=sentence)
+    literal = match.triggers[match.triggers["match"] == "literal"]
+    assert set(literal["tracker_name"]) >= {"Cancellation Intent", "Escalation Request"}
+    for offset, matched in zip(literal["offset"], literal["matched_text"]):
+        assert sentence[offset : offset + len(matched)] == matched
+    html = match.results_html.value
+    assert "would trigger" in html
+    # the sentence, escaped, each match highlighted where it occurs
+    assert '<mark class="tk-hit" title="Cancellation Intent">I want to cancel my subscription</mark>' in html
+    assert "&lt;b&gt;now&lt;/b&gt;" in html and "<b>now</b>" not in html
+    assert "offset 4: characters 4 to 35" in html  # the replay's offset, in the tooltip
+    assert "<td>literal</td>" in html
+    assert_no_raw_markup(match.widget)
+
+
+def test_match_preview_labels_scores_by_meaning(trackers):
+    from trackerkit.widgets import MatchPreview
+
+    match = MatchPreview(trackers, text="please end my subscripton now", threshold=0.3)
+    meaning = match.triggers[match.triggers["match"] == "meaning"]
+    assert len(meaning) and meaning["score"].between(0.3, 1).all()
+    assert (meaning["offset"] == -1).all()
+    html = match.results_html.value
+    assert "by meaning" in html and "similarity by meaning" in html
+    assert "similarity by meaning: cosine similarity of the character TF-IDF vectors" in html
+    assert "0 = nothing in common, 1 = the same character n-grams" in html
+    assert "from 0.30" in html
+    assert f"{meaning['score'].iloc[0]:.2f}" in html
+    # a higher threshold only filters the same answer
+    best = float(meaning["score"].max())
+    match.threshold.value = round(min(1.0, best + 0.05), 2)
+    assert not (match.triggers["match"] == "meaning").any()
+
+
+def test_match_preview_says_when_nothing_triggers(trackers):
+    from trackerkit.widgets import MatchPreview
+
+    match = MatchPreview(trackers, text="asdf")
+    assert match.triggers.empty
+    html = match.results_html.value
+    assert "This sentence triggers no tracker" in html
+    assert "<table" not in html
+    assert "Closest by meaning" not in html  # "asdf" is close to nothing
+    # a sentence that comes close names the closest trackers, as not triggered
+    match.text.value = "my login does not work"
+    assert match.triggers.empty
+    assert match.closest["tracker_name"].iloc[0] == "Login Problem"
+    assert (match.closest["score"] < match.threshold.value).all()
+    html = match.results_html.value
+    assert "This sentence triggers no tracker" in html
+    assert "Closest by meaning, under the threshold: Login Problem (0.42" in html
+
+
+def test_match_preview_gates_trackers_by_language(sample):
+    from trackerkit.widgets import MatchPreview
+
+    match = MatchPreview(sample)
+    assert match.language.layout.display is None  # the sample declares languages
+    assert list(match.language.options) == [("any language", ""), ("en-US", "en-US"), ("es-ES", "es-ES")]
+    assert match.language.label == "any language"  # shown, not a blank box
+    match.text.value = "Quiero cancelar mi cuenta"
+    spanish = "Cancelación de Servicio"
+    assert spanish in set(match.triggers["tracker_name"])
+    match.language.value = "en-US"
+    assert spanish not in set(match.triggers["tracker_name"])
+    match.language.value = "es-ES"
+    assert spanish in set(match.triggers["tracker_name"])
+    match.language.value = ""
+    assert spanish in set(match.triggers["tracker_name"])
 
 
 def test_match_preview_escapes_a_hostile_tracker(trackers):
     from trackerkit.widgets import MatchPreview
 
-    match = MatchPreview(trackers, k=5, text="<script>alert(1)</script> get me your manager now")
-    assert XSS_ID in match.ranking["tracker_id"].tolist()
+    match = MatchPreview(trackers, text="<script>alert(1)</script> get me your manager <b>now</b>")
+    assert XSS_ID in match.triggers["tracker_id"].tolist()
     assert XSS_NAME_ESCAPED in match.results_html.value
     assert_no_raw_markup(match.widget)
+
+
+def test_the_app_never_fits_the_matcher(trackers, monkeypatch):
+    """TrackerMatcher is for the confusion analysis: slow at 500 trackers, and its SVM margins
+    are not the replay's answer."""
+    from trackerkit.analysis import TrackerMatcher
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the app fitted a TrackerMatcher")
+
+    monkeypatch.setattr(TrackerMatcher, "fit", forbidden)
+    app = trackerkit.explore(trackers)
+    app.match.text.value = "I want to cancel my subscription"
+    assert "Cancellation Intent" in set(app.match.triggers["tracker_name"])
+    app.close()
 
 
 # --------------------------------------------------------------------------- the app
@@ -689,8 +857,139 @@ def test_the_app_on_tiny_accounts_says_what_it_cannot_do():
         [{"id": "1", "name": "Only", "vocabulary": ["hello there", "good morning", "hi", "hey you", "yo yo"]}]
     )
     app = trackerkit.explore(one)
-    assert app.match is None
-    assert "Match preview unavailable" in app.tabs.children[3].value
+    assert app.match is not None  # the replay needs no second tracker
+    app.match.text.value = "good morning to you"
+    assert app.match.triggers["tracker_id"].tolist() == ["1"]
     assert app.explorer.selected is None or app.explorer.selected == "1"
+    app.explorer.select("Only")
+    assert "no tracker shares a word with this one" in app.explorer.neighbours_html.value
     with pytest.raises(TrackerDataError, match="nothing to explore"):
         trackerkit.explore([])
+
+
+def test_every_score_shown_says_what_it_is_and_its_scale(trackers):
+    """Each number a tab shows comes with one sentence saying what it is, from 0 to 1."""
+    app = trackerkit.explore(trackers)
+    app.explorer.select("Escalation Request")
+    assert "0 = nothing in common, 1 = same vocabulary" in app.explorer.neighbours_html.value
+    assert "from 0 (nothing in common) to 1 (the same once normalized)" in app.explorer.shared_html.value
+    assert "(similarity 0.46)" in app.explorer.neighbour.label  # the dropdown names its number too
+    app.explorer.compare_button.click()
+    assert "from 0 (nothing in common) to 1 (the same once normalized)" in app.compare.note.value
+    app.show("Similarity")
+    assert "0 = nothing in common, 1 = same vocabulary" in app.similarity.pairs_html.value
+    assert app.similarity.threshold.description == "Similarity at least"
+    app.match.text.value = "the invoice looks wrong"
+    assert "0 = nothing in common, 1 = the same character n-grams" in app.match.results_html.value
+    assert app.match.threshold.description == "By meaning from"
+    app.close()
+
+
+def test_the_app_computes_the_similarity_tab_once_and_off_the_first_view(trackers, monkeypatch):
+    import trackerkit.widgets.similarity
+
+    calls = []
+    real = trackerkit.widgets.similarity.similarity_matrix
+
+    def counting(trackers, **kwargs):
+        calls.append((id(trackers), kwargs.get("analyzer")))  # other tests' apps may still compute
+        return real(trackers, **kwargs)
+
+    monkeypatch.setattr(trackerkit.widgets.similarity, "similarity_matrix", counting)
+    app = trackerkit.explore(trackers)
+    sim = app.similarity
+    assert sim._shown is None and sim.pairs_html.value == ""  # nothing shown before the tab opens
+    assert "computed when this tab opens" in sim.status.value
+    app.show("Similarity")  # waits for the background thread only if it is still on this analyzer
+    assert sim._shown is not None and "pairs with character similarity" in sim.pairs_html.value
+    assert is_png(sim.heatmap.value)
+    assert app.wait(timeout=60)
+    assert app.match._replayer is not None  # fitted in the background too
+    sim.analyzer.value = "word"
+    assert "pairs with word similarity" in sim.pairs_html.value
+    mine = sorted(analyzer for key, analyzer in calls if key == id(sim.trackers))
+    assert mine == ["char_wb", "word"]  # each analyzer once, whichever thread got to it
+    app.close()
+
+
+# --------------------------------------------------------------------------- Symbl's largest account
+
+
+@pytest.fixture(scope="module")
+def large():
+    """500 trackers x 50 phrases (Symbl's limits), synthesized from the sample (tests/browser/accounts.py)."""
+    from tests.browser.accounts import large_account
+
+    return large_account()
+
+
+@pytest.fixture(scope="module")
+def large_app(large):
+    app = trackerkit.explore(large)
+    yield app
+    app.close()
+
+
+def test_the_large_account_is_symbls_largest(large):
+    from tests.browser.accounts import large_account_records
+    from trackerkit.constants import MAX_PHRASES, MAX_TRACKERS
+
+    assert len(large) == MAX_TRACKERS and (large["n_phrases"] == MAX_PHRASES).all()
+    assert large["tracker_id"].is_unique and large["name"].is_unique
+    assert large_account_records() == large_account_records()  # deterministic
+
+
+def test_the_app_on_500_trackers_explores_one(large_app, large):
+    from tests.browser.accounts import SHARED
+
+    app = large_app
+    assert "500 trackers, 25000 phrases" in app.header.value
+    assert len(app.explorer.picker.options) == 500
+    name = large["name"].iloc[3 + 48 * 4]  # a variant of the sample's "Escalation Request"
+    app.explorer.picker.text = name
+    assert app.explorer.name == name
+    assert len(app.explorer.table) == 50
+    assert "Vocabulary: 50 phrases" in app.explorer.vocabulary_html.value
+    # its closest neighbours are the other variants of the same sample tracker
+    neighbours = app.explorer.neighbours
+    assert len(neighbours) == 5 and neighbours["score"].is_monotonic_decreasing
+    assert all(n.startswith("Escalation Request ") for n in neighbours["tracker"])
+    shared = int((app.explorer.shared["status"] == "shared").sum())
+    assert shared >= SHARED  # at least the phrases all variants share
+    assert set(app.explorer.findings["tracker_id"]) == {app.explorer.selected}
+    app.explorer.compare_button.click()
+    assert app.tabs.selected_index == 1 and app.compare.comparison.counts()["shared"] == shared
+
+
+def test_the_app_on_500_trackers_lists_the_most_similar_pairs(large_app):
+    from trackerkit.widgets.similarity import MAX_PAIRS
+
+    sim = large_app.similarity
+    large_app.show("Similarity")
+    n = len(sim.pairs)
+    assert n > MAX_PAIRS
+    assert (
+        f"{n} pairs with character similarity ≥ 0.25 (the {MAX_PAIRS} most similar shown)"
+        in sim.pairs_html.value
+    )
+    assert sim.pairs_html.value.count("<tr>") == MAX_PAIRS + 1  # the header and the rows shown
+    assert sim.pairs["similarity"].is_monotonic_decreasing
+    assert is_png(sim.heatmap.value)
+    sim.threshold.value = 0.6
+    assert len(sim.pairs) < n and (sim.pairs["similarity"] >= 0.6).all()
+
+
+def test_the_app_on_500_trackers_previews_a_sentence(large_app, large):
+    match = large_app.match
+    tracker = large.iloc[377]
+    coded = [p for p in tracker["vocabulary"] if p.endswith(" " + tracker["name"].rsplit(" ", 1)[1])]
+    assert coded
+    sentence = f"well, {coded[0]}, as I said"
+    match.text.value = sentence
+    literal = match.triggers[match.triggers["match"] == "literal"]
+    assert tracker["tracker_id"] in set(literal["tracker_id"])
+    row = literal[literal["tracker_id"] == tracker["tracker_id"]].iloc[0]
+    assert row["offset"] == 6 and row["value"] == coded[0]
+    assert "would trigger" in match.results_html.value
+    match.text.value = "asdf"
+    assert match.triggers.empty and "triggers no tracker" in match.results_html.value

@@ -85,17 +85,30 @@ def test_moving_the_threshold_changes_the_pair_table(app_page, artifacts):
     page.screenshot(path=str(artifacts / "similarity-0.40.png"), full_page=True)
 
 
-def test_type_a_sentence_and_see_the_ranked_trackers(app_page, artifacts):
+def test_type_a_sentence_and_see_the_trackers_it_triggers(app_page, artifacts):
     page = app_page
     open_tab(page, "Match")
     box = page.locator(".tk-match-input input")
     box.click()
     box.press_sequentially("I want to cancel my subscription", delay=10)
     results = page.locator(".tk-match-results")
-    first_row = results.locator("tbody tr").first
-    expect()(first_row).to_contain_text("Cancellation Intent")
-    expect()(results).to_contain_text("“I want to cancel my subscription”")
+    # literally by the tracker that lists the phrase, by meaning by one listing a close variant
+    expect()(results).to_contain_text(
+        "This sentence would trigger 2 trackers: 1 by a phrase it contains and 1 by meaning"
+    )
+    expect()(results.locator("tbody tr").first).to_contain_text("Cancellation Intent")
+    expect()(results.locator("tbody tr").nth(1)).to_contain_text("Churn Risk")
+    # where the phrase occurs: highlighted in the sentence
+    expect()(results.locator("mark.tk-hit").first).to_have_text("I want to cancel my subscription")
     page.screenshot(path=str(artifacts / "match-cancel.png"), full_page=True)
+    # a score by meaning says what it is
+    box.fill("please end my subscripton")
+    expect()(results).to_contain_text("by meaning")
+    expect()(results).to_contain_text("0 = nothing in common, 1 = the same character n-grams")
+    # and a sentence that triggers nothing says so (no list of trackers with negative margins)
+    box.fill("asdf")
+    expect()(results).to_contain_text("This sentence triggers no tracker")
+    assert results.locator("table").count() == 0
 
 
 def test_markup_in_tracker_text_stays_text(app_page, artifacts, xss):
@@ -115,6 +128,7 @@ def test_markup_in_tracker_text_stays_text(app_page, artifacts, xss):
     page.locator(".tk-explorer-compare").click()
     expect()(page.locator(".tk-compare-status")).to_contain_text(xss["name"])
     expect()(page.locator(".tk-compare-unique-a")).to_contain_text(xss["phrase"])
+    page.locator(".tk-compare-figure .jupyter-widget-Collapse-header").first.click()  # the figure, on request
     expect()(page.locator(".tk-compare-plot")).to_be_visible()
     page.screenshot(path=str(artifacts / "xss-compare.png"), full_page=True)
 

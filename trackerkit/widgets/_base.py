@@ -33,13 +33,16 @@ if TYPE_CHECKING:
     from trackerkit.plotting._base import Display
 
 __all__ = [
+    "SCALES",
     "Displayable",
+    "HtmlCell",
     "display_to_png",
     "escape",
     "figure_to_png",
     "frame_html",
     "guarded",
     "message_html",
+    "note_html",
     "walk",
 ]
 
@@ -49,20 +52,69 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Resolution of the PNGs shown in widgets: sharp on screen, small and fast to encode.
 DPI = 72
 
+#: How the widgets' tables scroll: at most this tall (CSS), so a long table uses the window's
+#: height (a 768 px laptop screen shows about 20 rows) without pushing the rest out of sight.
+TALL = "max(360px, calc(100vh - 260px))"
+#: The height of shorter boxes (findings, phrases shared with a neighbour).
+SHORT = "320px"
+
 # One small style sheet, scoped to trackerkit's own classes, repeated in each HTML value that
-# needs it (an HTML widget cannot rely on another one having been rendered first).
+# needs it (an HTML widget cannot rely on another one having been rendered first). ipywidgets
+# gives HTML widgets a 28 px line height (one widget row): ``.tk-html`` restores a normal one.
+# Colours follow JupyterLab's theme variables where it has them (dark themes), with fallbacks.
 _STYLE = (
     "<style>"
-    ".tk-table{border-collapse:collapse;font-size:12px;margin:2px 0 6px 0}"
-    ".tk-table th,.tk-table td{border-bottom:1px solid #ddd;padding:2px 8px;text-align:left;"
-    "vertical-align:top}"
-    ".tk-table th{background:#f3f3f3}"
-    ".tk-scroll{max-height:340px;overflow:auto}"
+    ".tk-html{line-height:1.4;white-space:normal;color:var(--jp-ui-font-color1,#1f1f1f)}"
+    ".tk-caption{font-weight:600;margin:6px 0 2px 0}"
+    ".tk-note{color:var(--jp-ui-font-color2,#555);font-size:12px;margin:0 0 4px 0}"
+    ".tk-table{border-collapse:collapse;font-size:12px;line-height:1.4;width:100%;margin:2px 0 6px 0}"
+    ".tk-table th,.tk-table td{border-bottom:1px solid var(--jp-border-color2,#ddd);padding:3px 8px;"
+    "text-align:left;vertical-align:top}"
+    ".tk-table td{overflow-wrap:anywhere}"
+    ".tk-table th{background:var(--jp-layout-color2,#f3f3f3);font-weight:600;overflow-wrap:normal}"
+    ".tk-table th.tk-num,.tk-table td.tk-num{text-align:right;font-variant-numeric:tabular-nums}"
+    ".tk-table td.tk-num{white-space:nowrap}"
+    ".tk-scroll{overflow:auto;scrollbar-width:thin;scrollbar-color:#8c8c8c #ececec;"
+    "border-bottom:1px solid var(--jp-border-color2,#ddd)}"
+    ".tk-scroll::-webkit-scrollbar{width:10px;height:10px}"
+    ".tk-scroll::-webkit-scrollbar-thumb{background:#8c8c8c;border-radius:5px}"
+    ".tk-scroll::-webkit-scrollbar-track{background:#ececec}"
+    ".tk-scroll thead th{position:sticky;top:0;z-index:1}"
+    ".tk-scroll .tk-table{margin:0}"
     ".tk-msg{font-size:12px;padding:2px 4px}"
-    ".tk-info{color:#444}.tk-ok{color:#1a6b2f}.tk-warning{color:#8a5a00}.tk-error{color:#b00020}"
-    ".tk-muted{color:#777;font-style:italic}"
+    ".tk-info{color:var(--jp-ui-font-color1,#444)}.tk-ok{color:#1a6b2f}.tk-warning{color:#8a5a00}"
+    ".tk-error{color:#b00020}.tk-muted{color:var(--jp-ui-font-color2,#777);font-style:italic}"
+    "mark.tk-hit{background:#ffe58a;color:#1f1f1f;padding:0 1px;border-radius:2px}"
+    ".tk-sentence{font-size:14px;margin:6px 0;padding:6px 10px;border-left:3px solid #c9c9c9;"
+    "background:var(--jp-layout-color1,#fafafa);overflow-wrap:anywhere}"
     "</style>"
 )
+
+#: What the widgets' scores are, on what scale: said once next to each table that shows one.
+SCALES = {
+    "tracker": (
+        "similarity: cosine similarity of the two trackers' {analyzer} TF-IDF vectors "
+        "(0 = nothing in common, 1 = same vocabulary)"
+    ),
+    "phrase": (
+        "score: how alike two phrases are, from 0 (nothing in common) to 1 (the same once "
+        "normalized): the cosine similarity of their character TF-IDF vectors, or for typos (at "
+        "most {max_edits} edits) the edit similarity when higher; near-duplicates from {threshold:.2f}"
+    ),
+    "meaning": (
+        "similarity by meaning: cosine similarity of the character TF-IDF vectors of the sentence "
+        "and of the tracker's closest phrase (0 = nothing in common, 1 = the same character "
+        "n-grams); a tracker triggers by meaning from {threshold:.2f}, and only when none of its "
+        "phrases occurs literally"
+    ),
+}
+
+
+class HtmlCell(str):
+    """A table cell that :func:`frame_html` inserts as HTML, unescaped: build it only from
+    :func:`escape` d text and trackerkit's own tags (e.g. a ``<mark>`` around an escaped span)."""
+
+    __slots__ = ()
 
 
 def escape(text: Any) -> str:
@@ -76,42 +128,87 @@ def message_html(text: str, kind: str = "info") -> str:
         raise ValueError(f"kind must be info, ok, warning, error or muted, got {kind!r}")
     if not text:
         return ""
-    return f'{_STYLE}<div class="tk-msg tk-{kind}">{escape(text)}</div>'
+    return f'{_STYLE}<div class="tk-html tk-msg tk-{kind}">{escape(text)}</div>'
+
+
+def note_html(text: str) -> str:
+    """A note in small grey type (what a score means, on what scale), ``text`` escaped."""
+    return f'{_STYLE}<div class="tk-html tk-note">{escape(text)}</div>' if text else ""
+
+
+def _is_number_column(values: pd.Series) -> bool:
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype  # lazy: heavy
+
+    return is_numeric_dtype(values.dtype) and not is_bool_dtype(values.dtype)
+
+
+def _cell(value: Any, float_format: str) -> str:
+    import pandas as pd  # lazy: heavy
+
+    if isinstance(value, HtmlCell):
+        return str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return _breakable(", ".join(map(str, value)))
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return escape(float_format.format(value))
+    return _breakable(str(value))
+
+
+def _breakable(text: str) -> str:
+    """``text`` escaped, a line allowed to break after each ``_`` (``near_duplicate_phrase``
+    wraps at its underscores, not inside a word)."""
+    return escape(text).replace("_", "_<wbr>")
 
 
 def frame_html(
     frame: pd.DataFrame,
     *,
     caption: str | None = None,
+    note: str | None = None,
     empty: str = "nothing to show",
     float_format: str = "{:.3f}",
     scroll: bool = True,
+    max_height: str = TALL,
+    titles: dict[str, str] | None = None,
 ) -> str:
-    """``frame`` as an HTML table, every cell and header escaped (``to_html(escape=True)``).
+    """``frame`` as an HTML table, every cell and header escaped.
 
-    ``caption`` (plain text, escaped) goes above the table; an empty frame shows ``empty``
-    instead of a header-only table. Lists in cells are written comma-separated.
+    Numeric columns are right-aligned, header and cells alike, other columns left-aligned;
+    missing values are blank, lists are written comma-separated, floats with ``float_format``.
+    ``caption`` (plain text, escaped) goes above the table and ``note`` (plain text, escaped:
+    what a score means, on what scale) under the caption; an empty frame shows ``empty``
+    instead of a header-only table. With ``scroll`` the table scrolls inside a box at most
+    ``max_height`` tall (a CSS length), its header staying in view. ``titles`` maps a column to
+    the tooltip of its header. Cells that are :class:`HtmlCell` are inserted as they are.
+
+        >>> import pandas as pd
+        >>> html = frame_html(pd.DataFrame({"tracker": ["<b>"], "score": [0.5]}), scroll=False)
+        >>> '<th class="tk-num">score</th>' in html, "<td>&lt;b&gt;</td>" in html
+        (True, True)
     """
-    head = f"<div><b>{escape(caption)}</b></div>" if caption else ""
+    head = f'<div class="tk-caption">{escape(caption)}</div>' if caption else ""
+    if note:
+        head += f'<div class="tk-note">{escape(note)}</div>'
     if frame is None or len(frame) == 0:
-        return f'{_STYLE}{head}<div class="tk-msg tk-muted">{escape(empty)}</div>'
-    shown = frame.copy()
-    for column in shown.columns:
-        if shown[column].dtype == object:
-            shown[column] = [
-                ", ".join(map(str, v)) if isinstance(v, (list, tuple, set, frozenset)) else v
-                for v in shown[column]
-            ]
-    table = shown.to_html(
-        escape=True,
-        index=False,
-        border=0,
-        classes="tk-table",
-        na_rep="",
-        float_format=float_format.format,
+        return f'{_STYLE}<div class="tk-html">{head}<div class="tk-msg tk-muted">{escape(empty)}</div></div>'
+    titles = titles or {}
+    columns = [str(c) for c in frame.columns]
+    numeric = [_is_number_column(frame.iloc[:, i]) for i in range(len(columns))]
+    kinds = [' class="tk-num"' if n else "" for n in numeric]
+    header = "".join(
+        f"<th{kind}" + (f' title="{escape(titles[c])}"' if c in titles else "") + f">{escape(c)}</th>"
+        for c, kind in zip(columns, kinds)
     )
-    body = f'<div class="tk-scroll">{table}</div>' if scroll else table
-    return f"{_STYLE}{head}{body}"
+    rows = []
+    for row in frame.itertuples(index=False, name=None):
+        cells = "".join(f"<td{kind}>{_cell(v, float_format)}</td>" for v, kind in zip(row, kinds))
+        rows.append(f"<tr>{cells}</tr>")
+    table = f'<table class="tk-table"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    if scroll:
+        table = f'<div class="tk-scroll" style="max-height:{escape(max_height)}">{table}</div>'
+    return f'{_STYLE}<div class="tk-html">{head}{table}</div>'
 
 
 def display_to_png(display: Display, *, dpi: int = DPI, **plot_options: Any) -> bytes:
@@ -173,7 +270,19 @@ class Displayable:
         return self.error_box
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict) and "text/plain" in bundle:
+            # what a front end without the widget manager shows (GitHub, a saved notebook
+            # reopened without its kernel): a sentence, not the root box's raw repr
+            bundle["text/plain"] = self._plain_text()
+        return bundle
+
+    def _plain_text(self) -> str:
+        """What the widget is, in words, for front ends that cannot show widgets."""
+        return (
+            f"trackerkit {type(self).__name__} (an interactive widget: "
+            "run the notebook with a Python kernel to use it)"
+        )
 
     def close(self) -> None:
         """Close every widget of this object (its front-end views go away)."""

@@ -71,12 +71,17 @@ class TrackerPicker(Displayable, traitlets.HasTraits):
             description=description,
             ensure_option=False,
             continuous_update=True,
-            layout=widgets.Layout(width="460px"),
+            # as wide as a long name, never wider than the column it sits in; the label is as
+            # wide as its text (ipywidgets cuts descriptions at 80 px with an ellipsis)
+            layout=widgets.Layout(width="460px", max_width="100%"),
+            style={"description_width": "initial"},
         )
         self.combobox.add_class("tk-picker-input")
         self.message_box = widgets.HTML(value="")
         self.message_box.add_class("tk-picker-message")
-        self.widget = widgets.VBox([self.combobox, self.message_box])
+        self.widget = widgets.VBox(
+            [self.combobox, self.message_box], layout=widgets.Layout(flex="0 1 auto", min_width="0")
+        )
         self.widget.add_class("tk-picker")
         self.combobox.observe(self._on_text, "value")
         if tracker is not None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
+import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import numpy as np
 
-from trackerkit._validation import check_choice
+from trackerkit._validation import check_bool, check_choice
 from trackerkit.analysis import similarity_matrix, tracker_pairs
 from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER, DEFAULT_TRACKER_THRESHOLD
 from trackerkit.loading import as_trackers_frame
 from trackerkit.plotting import SimilarityHeatmapDisplay
-from trackerkit.widgets._base import DPI, Displayable, frame_html, guarded, message_html
+from trackerkit.widgets._base import DPI, SCALES, Displayable, frame_html, guarded, message_html
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,10 +23,13 @@ if TYPE_CHECKING:
     from trackerkit._typing import TrackersLike
     from trackerkit.analysis import TrackerMatrix
 
-__all__ = ["ANALYZER_LABELS", "HeatmapRenderer", "SimilarityExplorer"]
+__all__ = ["ANALYZER_LABELS", "ANALYZER_TERMS", "HeatmapRenderer", "SimilarityExplorer"]
 
 #: analyzer -> the toggle's label (the library's default analyzer first)
 ANALYZER_LABELS: dict[str, str] = {"char_wb": "character", "word": "word"}
+#: analyzer -> what its TF-IDF vectors count, in the sentences that explain a score
+ANALYZER_TERMS: dict[str, str] = {"char_wb": "character n-gram", "word": "word"}
+logger = logging.getLogger("trackerkit.widgets")
 #: pairs listed at most in the table (the caption gives the full count)
 MAX_PAIRS = 200
 _FADE = 0.18  # cells under the threshold keep this much of their colour (the rest is white)
@@ -44,15 +49,15 @@ class HeatmapRenderer:
 
     def __init__(self, matrix: TrackerMatrix | pd.DataFrame, *, dpi: int = DPI) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: heavy
-        from matplotlib.figure import Figure  # lazy: heavy
 
         self.display = SimilarityHeatmapDisplay.from_result(matrix, cluster=True)
-        n = len(self.display.order)
-        side = float(np.clip(0.12 * n + 3.5, 5.0, 12.0))
-        self.figure = Figure(figsize=(side + 1.6, side), dpi=dpi, layout="constrained")
+        # the display's own figure, laid out by hand for its labels (a constrained layout would
+        # measure every label again: most of a second at 500 trackers), outside pyplot
+        self.display.plot(pyplot=False)
+        self.figure = self.display.figure_
+        self.figure.set_dpi(dpi)
         self.canvas = FigureCanvasAgg(self.figure)
-        self.ax = self.figure.add_subplot()
-        self.display.plot(ax=self.ax)
+        self.ax = self.display.ax_
         self.image = self.display.im_
         self.values = np.ma.array(self.image.get_array(), copy=True)  # in the clustered order
         self.order = list(self.display.order)
@@ -98,7 +103,7 @@ class HeatmapRenderer:
 
 
 class SimilarityExplorer(Displayable):
-    """How similar the trackers are: a clustered heatmap and the pairs above a threshold.
+    """How similar the trackers are: the pairs above a threshold and a clustered heatmap.
 
     Controls: ``.analyzer`` (ToggleButtons whose values are the analyzers, ``"char_wb"``
     labelled "character", the library's default, and ``"word"``) and ``.threshold``
@@ -110,6 +115,14 @@ class SimilarityExplorer(Displayable):
     orders them). Per analyzer, the matrix, its pairs and the drawn heatmap are computed once:
     a slider step filters the pairs and re-renders the heatmap from the cache, it never
     recomputes TF-IDF.
+
+    With ``defer=True`` (as :func:`trackerkit.explore` builds it: this is not its first tab)
+    construction computes nothing; the first :meth:`update` (opening the tab, moving a control,
+    reading ``.pairs`` or ``.matrix``) computes what it shows, and
+    :meth:`prepare_in_background` computes both analyzers' results (the default first) in a
+    background thread meanwhile, so that opening the tab a few seconds later finds them ready
+    (an update waits only for the analyzer it shows, if that one is still being computed). The
+    thread only computes; widgets change in the caller's thread.
     """
 
     def __init__(
@@ -118,16 +131,22 @@ class SimilarityExplorer(Displayable):
         *,
         threshold: float = DEFAULT_TRACKER_THRESHOLD,
         analyzer: str = DEFAULT_ANALYZER,
+        defer: bool = False,
     ) -> None:
         check_choice("analyzer", analyzer, ANALYZERS)
+        check_bool("defer", defer)
         self.trackers = as_trackers_frame(trackers)
         self._matrices: dict[str, TrackerMatrix] = {}
         self._all_pairs: dict[str, pd.DataFrame] = {}
         self._renderers: dict[str, HeatmapRenderer] = {}
+        self._lock = threading.Lock()  # held while one analyzer's results are computed or drawn
+        self._closed = False
+        self._shown: pd.DataFrame | None = None
         self.analyzer = widgets.ToggleButtons(
             options=[(ANALYZER_LABELS[a], a) for a in ANALYZERS],
             value=analyzer,
             description="Analyzer",
+            style={"description_width": "initial"},
             tooltips=["TF-IDF of character n-grams (catches typos and inflections)", "TF-IDF of words"],
         )
         self.analyzer.add_class("tk-similarity-analyzer")
@@ -136,61 +155,104 @@ class SimilarityExplorer(Displayable):
             min=0.0,
             max=1.0,
             step=0.05,
-            description="Threshold",
+            description="Similarity at least",
             continuous_update=False,
             readout_format=".2f",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="360px", max_width="100%"),
         )
         self.threshold.add_class("tk-similarity-threshold")
+        # the pairs first (what an analyst acts on), the heatmap beside them when there is room
+        # (it shrinks to fit, never past its own size), under them otherwise
         self.heatmap = widgets.Image(
-            format="png", layout=widgets.Layout(max_width="100%", height="auto", align_self="flex-start")
+            format="png",
+            layout=widgets.Layout(
+                flex="1 1 380px", min_width="0", max_width="100%", height="auto", align_self="flex-start"
+            ),
         )
         self.heatmap.add_class("tk-similarity-heatmap")
         self.pairs_html = widgets.HTML()
         self.pairs_html.add_class("tk-similarity-pairs")
+        self.pairs_html.layout = widgets.Layout(flex="0 1 420px", min_width="0")
         self.status = widgets.HTML()
-        self.pairs: Any = None
         self.widget = widgets.VBox(
             [
-                widgets.HBox([self.analyzer]),
-                self.threshold,
+                widgets.HBox(
+                    [self.analyzer, self.threshold],
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="flex-end", grid_gap="4px 24px"),
+                ),
                 self._error_box(),
                 self.status,
                 widgets.HBox(
-                    [self.heatmap, self.pairs_html],
-                    layout=widgets.Layout(align_items="flex-start", grid_gap="12px"),
+                    [self.pairs_html, self.heatmap],
+                    layout=widgets.Layout(
+                        flex_flow="row wrap", align_items="flex-start", grid_gap="12px 20px"
+                    ),
                 ),
             ]
         )
         self.widget.add_class("tk-similarity")
         self.analyzer.observe(self._on_change, "value")
         self.threshold.observe(self._on_change, "value")
-        self.update()
+        self._thread: threading.Thread | None = None
+        if defer:
+            self.status.value = message_html(
+                f"The similarity of {len(self.trackers)} trackers is computed when this tab opens.", "muted"
+            )
+        else:
+            self.update()
+
+    def prepare_in_background(self) -> None:
+        """Compute both analyzers' results (the toggle's first) in a background thread, once."""
+        if self._thread is None and not self._closed:
+            order = [self.analyzer.value] + [a for a in ANALYZERS if a != self.analyzer.value]
+            self._thread = threading.Thread(
+                target=self._prepare_all, args=(order,), name="trackerkit-similarity", daemon=True
+            )
+            self._thread.start()
 
     # ------------------------------------------------------------------ cache
+
+    def _prepare_all(self, analyzers: list[str]) -> None:
+        """In a background thread: each analyzer's results, in this order. A failure is left
+        for :meth:`update` to meet again, in the caller's thread, and report."""
+        for key in analyzers:
+            if self._closed:
+                return
+            try:
+                self._prepare(key)
+            except Exception:  # recomputed (and raised) where it is shown
+                logger.debug("background similarity of %s failed", key, exc_info=True)
+                return
+
+    def _prepare(self, key: str) -> HeatmapRenderer:
+        """The matrix, the pairs and the drawn heatmap of ``key``, computed once (either thread)."""
+        with self._lock:
+            if key not in self._renderers:
+                matrix = similarity_matrix(self.trackers, analyzer=key)
+                pairs = tracker_pairs(matrix).rename(
+                    columns={"tracker_a": "tracker", "tracker_b": "similar tracker", "score": "similarity"}
+                )
+                renderer = HeatmapRenderer(matrix)
+                self._matrices[key], self._all_pairs[key], self._renderers[key] = matrix, pairs, renderer
+            return self._renderers[key]
 
     def similarity(self, analyzer: str | None = None) -> TrackerMatrix:
         """The similarity matrix for ``analyzer`` (default: the toggle's), computed once."""
         key = analyzer or self.analyzer.value
-        if key not in self._matrices:
-            self._matrices[key] = similarity_matrix(self.trackers, analyzer=key)
+        self._prepare(key)
         return self._matrices[key]
-
-    def _pairs(self, key: str) -> pd.DataFrame:
-        """Every pair of the analyzer's matrix, best first (a slider step only filters them)."""
-        if key not in self._all_pairs:
-            self._all_pairs[key] = tracker_pairs(self.similarity(key)).rename(
-                columns={"tracker_a": "tracker", "tracker_b": "similar tracker", "score": "similarity"}
-            )
-        return self._all_pairs[key]
-
-    def _renderer(self, key: str) -> HeatmapRenderer:
-        if key not in self._renderers:
-            self._renderers[key] = HeatmapRenderer(self.similarity(key))
-        return self._renderers[key]
 
     @property
     def matrix(self) -> TrackerMatrix:
         return self.similarity()
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """The pairs at or above the threshold, as the table lists them (all of them)."""
+        if self._shown is None:
+            self.update()
+        return self._shown
 
     # ------------------------------------------------------------------ updates
 
@@ -202,22 +264,39 @@ class SimilarityExplorer(Displayable):
         """Show the pairs and the heatmap for the current controls."""
         key = self.analyzer.value
         t = float(self.threshold.value)
-        matrix = self.similarity(key)
-        pairs = self._pairs(key)
+        if key not in self._renderers:
+            self.status.value = message_html(
+                f"Computing the similarity of {len(self.trackers)} trackers\u2026", "muted"
+            )
+        renderer = self._prepare(key)
+        matrix, pairs = self._matrices[key], self._all_pairs[key]
         # the pairs are in tracker_pairs' total order, so the filtered rows keep it
-        self.pairs = pairs[pairs["similarity"] >= t].reset_index(drop=True)
-        n = len(self.pairs)
-        shown = self.pairs.head(MAX_PAIRS)
+        self._shown = pairs[pairs["similarity"] >= t].reset_index(drop=True)
+        n = len(self._shown)
+        shown = self._shown.head(MAX_PAIRS)
         caption = f"{n} pair{'s' if n != 1 else ''} with {ANALYZER_LABELS[key]} similarity ≥ {t:.2f}"
         if n > MAX_PAIRS:
             caption += f" (the {MAX_PAIRS} most similar shown)"
-        self.pairs_html.value = frame_html(shown, caption=caption, empty="no pair at this threshold")
-        self.heatmap.value = self._renderer(key).render(t)
+        self.pairs_html.value = frame_html(
+            shown,
+            caption=caption,
+            note=SCALES["tracker"].format(analyzer=ANALYZER_TERMS[key]),
+            empty="no pair at this threshold",
+        )
+        with self._lock:
+            png = renderer.render(t)
+        self.heatmap.value = png
+        self.heatmap.layout.max_width = f"{renderer.canvas.get_width_height()[0]}px"  # never blown up
         self.status.value = message_html(
-            f"{len(matrix)} trackers; cells under {t:.2f} are faded in the heatmap.", "muted"
+            f"{len(matrix)} trackers. The heatmap shows every pair's similarity, similar trackers "
+            f"grouped along the diagonal; cells under {t:.2f} are faded.",
+            "muted",
         )
 
     def close(self) -> None:
+        self._closed = True
+        if self._thread is not None:
+            self._thread.join()
         for renderer in self._renderers.values():
             renderer.close()
         self._renderers.clear()
