@@ -576,3 +576,19 @@ def test_the_command_line_adds_the_hits_section(tmp_path):
     doc = parse(out.read_text(encoding="utf-8"))
     assert body_order(doc)[-1] == "hits"
     assert "the results given with them" in _hits_section(doc).text()
+
+
+def test_a_replay_by_meaning_says_so():
+    account = [
+        {"id": "1", "name": "Refund", "vocabulary": ["i want a refund", "money back please", "refund it"]}
+    ]
+    messages = trackerkit.load_conversations(
+        [{"conversation_id": "c1", "message_id": "m1", "text": "I want my refund"}]
+    )
+    literal = _hits_section(parse(build_report(account, conversations=messages)))
+    meaning = _hits_section(parse(build_report(account, conversations=messages, by_meaning=True)))
+    assert "literal matches only" in literal.text()
+    assert "literal matches and matches by meaning" in " ".join(meaning.text().split())
+    literal_row, meaning_row = (_rows(next(s.iter("table")))[0] for s in (literal, meaning))
+    assert literal_row["With a hit"] == "0"
+    assert (meaning_row["With a hit"], meaning_row["Only by meaning"]) == ("1", "1")

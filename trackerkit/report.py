@@ -11,8 +11,11 @@ severity, and the most important findings in words, each with what to do (:func:
 says how they are chosen). Then the sections, each opening with one sentence of what it shows
 and how to read its numbers (what the score is, and its scale): the audit grouped by severity
 and rule, the similarity between trackers, the clusters of redundant trackers, the
-near-duplicate phrases, the vocabulary sizes, and last the summary table of every tracker.
-Columns have words for labels, and a missing value is a blank cell.
+near-duplicate phrases, the vocabulary sizes, and the summary table of every tracker. Given
+conversations (``conversations=``, ``trackerkit report --conversations FILE``), a last section
+says how the trackers fire in them: hit rates with their denominators, the trackers that never
+fire, the dead phrases, the trackers that fire together. Columns have words for labels, and a
+missing value is a blank cell.
 
 **Collapsible, without script.** Each rule of the audit is a ``<details>`` element: its count
 and title show, its findings open on a click (the errors' are open from the start). A closed
