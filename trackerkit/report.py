@@ -687,8 +687,8 @@ def build_report(
     max_rows = check_count("max_rows", max_rows)
     if hits is not None and conversations is None:
         raise InvalidParameterError(
-            "hits need the conversations they were found in (conversations=): they are the "
-            "denominators of the hit rates",
+            "hits need the conversations they were found in (conversations=; on the command line "
+            "--conversations): they are the denominators of the hit rates",
             parameter="hits",
         )
     if not isinstance(by_meaning, bool):
