@@ -440,3 +440,155 @@ def _append(findings, row):
     import pandas as pd
 
     return pd.concat([findings, pd.DataFrame([row]).astype({"position": "Int64"})], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- hits section
+
+
+@pytest.fixture(scope="module")
+def hits_doc() -> Node:
+    return parse(build_report("sample", conversations="sample", hits="sample"))
+
+
+def _hits_section(doc: Node) -> Node:
+    return next(s for s in doc.iter("section") if s.find("h2", id="hits"))
+
+
+def _rows(table: Node) -> list[dict[str, str]]:
+    header = [th.text() for th in table.iter("th")]
+    return [
+        dict(zip(header, (td.text() for td in tr.iter("td")))) for tr in table.iter("tr") if tr.find("td")
+    ]
+
+
+def test_without_conversations_there_is_no_hits_section(sample_html, sample_doc):
+    assert not sample_doc.find("h2", id="hits")
+    assert "Tracker hits in conversations" not in sample_html
+    assert "#hits" not in sample_html
+
+
+def test_with_conversations_the_hits_section_comes_last_and_explains_its_numbers(hits_doc):
+    assert body_order(hits_doc) == ["headline", "nav", *[key for key, _ in SECTIONS], "hits"]
+    nav = [a.attrs["href"] for a in hits_doc.find("nav")[0].iter("a")]
+    assert nav[-1] == "#hits"
+    section = _hits_section(hits_doc)
+    intro = " ".join(next(p for p in section.iter("p") if "intro" in p.classes()).text().split())
+    assert intro.startswith("How often each tracker fires in 120 conversations (2,101 messages;")
+    assert "the results given with them, not replayed" in intro
+    assert "from 0% = never to 100% = in every one" in intro
+    assert "114 of the 120 conversations have a hit of some tracker; 6 have none." in intro
+    assert len(section.find("img")) == 1  # the hit rates plot, embedded
+    assert section.find("img")[0].attrs["src"].startswith("data:image/png;base64,")
+    headings = [" ".join(h.text().split()) for h in section.iter("h3")]
+    dead = trackerkit.analysis.phrase_hits(trackerkit.load_tracker_results("sample"), "sample").dead
+    assert headings == [
+        "Hit rate per tracker",
+        "Trackers that never fire",
+        f"Dead phrases: {int((dead['position'] >= 0).sum())} phrases never said word for word",
+        "Trackers that fire together",
+    ]
+    assert "Lift" in section.text() and "1 = as by chance" in section.text()
+
+
+def test_the_hits_tables_hold_the_analysis_figures_in_words(hits_doc):
+    section = _hits_section(hits_doc)
+    rates, silent, dead, pairs = (t for t in section.iter("table"))
+    by_name = {row["Tracker"]: row for row in _rows(rates)}
+    assert len(by_name) == 48  # every tracker of the account, silent ones too
+    decision = by_name["Decision Maker"]  # the sample's tracker that only fires by meaning
+    assert (decision["With a hit"], decision["Literal"], decision["Only by meaning"]) == ("18", "0", "18")
+    assert decision["Rate"] == "15%" and decision["Conversations"] == "120"
+    spanish = by_name["Cancelación de Servicio"]  # scoped to its language: 8 Spanish calls
+    assert (spanish["Languages"], spanish["Conversations"]) == ("es-ES", "8")
+    voice = by_name["Voice Message"]
+    assert (
+        voice["Per conversation"] == "" and voice["Dead phrases"] == voice["Phrases"] == "26"
+    )  # blank, no nan
+    assert [row["Tracker"] for row in _rows(silent)] == ["Voice Message", "Promotion Mention"]
+    listed = _rows(dead)
+    assert len(listed) == 200 and listed[0] == {
+        "Tracker": "Voice Message",
+        "Phrase": "At the tone please record",
+        "Hits by meaning": "0",
+    }
+    n_dead = int(section.find("h3")[2].text().split(": ")[1].split()[0])
+    assert f"… and {n_dead - 200} more rows" in section.text()  # cut at max_rows, and says so
+    pair = next(
+        row
+        for row in _rows(pairs)
+        if {row["Tracker"], row["Other tracker"]} == {"Pricing Inquiry", "Discount Request"}
+    )
+    assert (pair["With both"], pair["Lift"]) == ("15", "5.45")
+    labels = [" ".join(th.text().split()) for th in section.iter("th")]
+    for label in labels:
+        assert "_" not in label and label[:1].isupper(), label
+
+
+def test_the_hits_section_escapes_tracker_and_message_text():
+    account = [
+        {"id": "1", "name": HOSTILE_NAME, "vocabulary": [HOSTILE_PHRASE, "cancel my plan", "stop my plan"]},
+        {"id": "2", "name": "Refund", "vocabulary": ["money back", "a refund please", "refund it"]},
+        {"id": "3", "name": "Silent <b>one</b>", "vocabulary": ["never said", "not said", "nobody says"]},
+    ]
+    hostile_text = '<img src=x onerror="window.__xss3=1"> cancel my plan, money back'
+    messages = [
+        {"conversation_id": f"c{k}", "message_id": f"m{k}", "text": hostile_text if k < 3 else "hello there"}
+        for k in range(5)
+    ]
+    document = build_report(account, conversations=trackerkit.load_conversations(messages))
+    lowered = document.lower()
+    assert "<script" not in lowered and "<img src=x" not in lowered and "<b>one" not in lowered
+    assert not re.search(r"<[a-z][^>]*\son[a-z]+\s*=", document)
+    section = _hits_section(parse(document))
+    intro = " ".join(next(p for p in section.iter("p") if "intro" in p.classes()).text().split())
+    assert "5 conversations (5 messages; hits from the account replayed over them, literal" in intro
+    assert "3 of the 5 conversations have a hit of some tracker; 2 have none." in intro
+    rates, silent, dead, pairs = (t for t in section.iter("table"))
+    by_name = {row["Tracker"]: row for row in _rows(rates)}
+    assert by_name[HOSTILE_NAME]["With a hit"] == "3" and by_name[HOSTILE_NAME]["Rate"] == "60%"
+    assert [row["Tracker"] for row in _rows(silent)] == ["Silent <b>one</b>"]
+    assert [(r["Tracker"], r["Phrase"]) for r in _rows(dead)][:2] == [
+        (HOSTILE_NAME, HOSTILE_PHRASE),
+        (HOSTILE_NAME, "stop my plan"),
+    ]
+    assert [(r["Tracker"], r["Other tracker"], r["With both"]) for r in _rows(pairs)] == [
+        (HOSTILE_NAME, "Refund", "3")
+    ]
+
+
+def test_hits_need_their_conversations():
+    with pytest.raises(InvalidParameterError, match="conversations") as caught:
+        build_report("sample", hits="sample")
+    assert caught.value.parameter == "hits"
+    with pytest.raises(InvalidParameterError) as caught:
+        build_report("sample", conversations="sample", by_meaning="yes")
+    assert caught.value.parameter == "by_meaning"
+
+
+def test_the_command_line_adds_the_hits_section(tmp_path):
+    from trackerkit import cli
+
+    out = tmp_path / "report.html"
+    assert (
+        cli.main(["report", "sample", "-o", str(out), "--conversations", "sample", "--results", "sample"])
+        == 0
+    )
+    doc = parse(out.read_text(encoding="utf-8"))
+    assert body_order(doc)[-1] == "hits"
+    assert "the results given with them" in _hits_section(doc).text()
+
+
+def test_a_replay_by_meaning_says_so():
+    account = [
+        {"id": "1", "name": "Refund", "vocabulary": ["i want a refund", "money back please", "refund it"]}
+    ]
+    messages = trackerkit.load_conversations(
+        [{"conversation_id": "c1", "message_id": "m1", "text": "I want my refund"}]
+    )
+    literal = _hits_section(parse(build_report(account, conversations=messages)))
+    meaning = _hits_section(parse(build_report(account, conversations=messages, by_meaning=True)))
+    assert "literal matches only" in literal.text()
+    assert "literal matches and matches by meaning" in " ".join(meaning.text().split())
+    literal_row, meaning_row = (_rows(next(s.iter("table")))[0] for s in (literal, meaning))
+    assert literal_row["With a hit"] == "0"
+    assert (meaning_row["With a hit"], meaning_row["Only by meaning"]) == ("1", "1")

@@ -540,6 +540,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         title=f"Tracker report: {args.source}",
         analyzer=args.analyzer,
         threshold=args.threshold,
+        conversations=args.conversations,
+        hits=args.results,
+        by_meaning=args.by_meaning,
     )
     print(f"wrote {_printable(str(path))} ({path.stat().st_size // 1024:,} KiB)", file=sys.stderr)
     return EXIT_OK
@@ -803,6 +806,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_TRACKER_THRESHOLD,
         help=f"similarity, between 0 and 1, of the pairs listed and the clusters drawn "
         f"(default: {DEFAULT_TRACKER_THRESHOLD})",
+    )
+    p.add_argument(
+        "--conversations",
+        metavar="FILE",
+        help="'sample', 'ami' or a transcript file: adds a section on the trackers' hits in them "
+        "(default: none, no hits section)",
+    )
+    p.add_argument(
+        "--results",
+        metavar="FILE",
+        help="hits already found in the conversations (Symbl's stored results, 'sample', a hits file) "
+        "(default: none, the account is replayed over them)",
+    )
+    p.add_argument(
+        "--by-meaning",
+        action="store_true",
+        help="the replay also matches by meaning (default: off, literal matches only)",
     )
     p = command("hits", cli_hits.HELP, cli_hits.EXAMPLE)
     cli_hits.add_arguments(p)

@@ -11,8 +11,11 @@ severity, and the most important findings in words, each with what to do (:func:
 says how they are chosen). Then the sections, each opening with one sentence of what it shows
 and how to read its numbers (what the score is, and its scale): the audit grouped by severity
 and rule, the similarity between trackers, the clusters of redundant trackers, the
-near-duplicate phrases, the vocabulary sizes, and last the summary table of every tracker.
-Columns have words for labels, and a missing value is a blank cell.
+near-duplicate phrases, the vocabulary sizes, and the summary table of every tracker. Given
+conversations (``conversations=``, ``trackerkit report --conversations FILE``), a last section
+says how the trackers fire in them: hit rates with their denominators, the trackers that never
+fire, the dead phrases, the trackers that fire together. Columns have words for labels, and a
+missing value is a blank cell.
 
 **Collapsible, without script.** Each rule of the audit is a ``<details>`` element: its count
 and title show, its findings open on a click (the errors' are open from the start). A closed
@@ -43,8 +46,19 @@ from typing import TYPE_CHECKING, Any
 from trackerkit._text import escaped_warnings
 from trackerkit._validation import check_count, check_fraction
 from trackerkit._version import __version__
-from trackerkit.analysis import AUDIT_RULES, audit, cluster_trackers, similar_phrases, tracker_pairs
+from trackerkit.analysis import (
+    AUDIT_RULES,
+    audit,
+    cluster_trackers,
+    co_occurrence,
+    hit_rates,
+    phrase_hits,
+    silent_trackers,
+    similar_phrases,
+    tracker_pairs,
+)
 from trackerkit.analysis._audit import not_listed
+from trackerkit.analysis._replay import replay
 from trackerkit.constants import (
     DEFAULT_ANALYZER,
     DEFAULT_MAX_EDITS,
@@ -54,9 +68,15 @@ from trackerkit.constants import (
     MIN_PHRASES,
     SEVERITIES,
 )
+from trackerkit.conversation_loading import load_conversations, load_tracker_results
 from trackerkit.errors import InvalidParameterError, ResultTooLargeError, TrackerDataError
 from trackerkit.loading import as_trackers_frame
-from trackerkit.plotting import SimilarityHeatmapDisplay, VocabularySizesDisplay, figure_to_png
+from trackerkit.plotting import (
+    HitRatesDisplay,
+    SimilarityHeatmapDisplay,
+    VocabularySizesDisplay,
+    figure_to_png,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,13 +84,16 @@ if TYPE_CHECKING:
     from trackerkit._typing import TrackersLike
     from trackerkit.plotting._base import Display
 
-__all__ = ["HEADLINE_ITEMS", "build_report", "write_report"]
+__all__ = ["HEADLINE_ITEMS", "HITS_MIN_SUPPORT", "build_report", "write_report"]
 
 # "min_phrases (5)" in a rule's description: a parameter's name, then its default.
 _PARAMETER_VALUE = re.compile(r"\b[a-z]+(?:_[a-z]+)+ \((\d+)\)")
 
 # Sections around a plot: in print, they start a page, so the plot stays with its heading.
-_FIGURE_SECTIONS = ("similarity", "sizes")
+_FIGURE_SECTIONS = ("similarity", "sizes", "hits")
+
+#: The fewest conversations with both trackers for a pair to be listed in the hits section.
+HITS_MIN_SUPPORT = 3
 
 #: The most findings the headline names in words (the audit section lists them all).
 HEADLINE_ITEMS = 5
@@ -234,7 +257,8 @@ details.rule > summary { cursor: pointer; padding: .45em 0; }
 @dataclass(frozen=True)
 class _Column:
     """One column of a table: the frame's column, its label, and how its cells are written
-    (``"text"``, ``"int"``: an integer, ``"score"``: two decimals)."""
+    (``"text"``, ``"int"``: an integer, ``"score"``: two decimals, ``"percent"``: a share as a
+    whole percentage)."""
 
     key: str
     label: str
@@ -302,6 +326,8 @@ def _cell_text(value: Any, kind: str) -> str:
         return ""
     if kind == "score":
         return f"{float(value):.2f}"
+    if kind == "percent":
+        return f"{float(value):.0%}"
     if kind == "int":
         return f"{int(value):,}"
     return str(value)
@@ -580,10 +606,14 @@ def build_report(
     analyzer: str = DEFAULT_ANALYZER,
     threshold: float = DEFAULT_TRACKER_THRESHOLD,
     max_rows: int = 200,
+    conversations: Any = None,
+    hits: Any = None,
+    by_meaning: bool = False,
 ) -> str:
     """The report as one HTML string: a headline of what to do, then the audit, the similarity
     between trackers (clustered heatmap and pairs), the clusters of redundant trackers, the
-    near-duplicate phrases, the vocabulary sizes, and the summary table of every tracker.
+    near-duplicate phrases, the vocabulary sizes, the summary table of every tracker, and, with
+    ``conversations``, how the trackers fire in them.
 
     Parameters
     ----------
@@ -597,6 +627,19 @@ def build_report(
         The similarity from which tracker pairs are listed and clustered.
     max_rows : int
         Tables are cut at this many rows (each rule of the audit has its own table).
+    conversations : optional
+        Messages (anything :func:`trackerkit.load_conversations` accepts: ``"sample"``,
+        ``"ami"``, a transcript file, a messages frame). With them the report ends with a
+        section "Tracker hits in conversations": hit rates, trackers that never fire, dead
+        phrases, trackers that fire together. Without them (the default) there is no such
+        section.
+    hits : optional
+        Hits already found in ``conversations`` (anything
+        :func:`trackerkit.load_tracker_results` accepts: Symbl's stored results, a saved hits
+        file, a hits frame). Without (the default), the account is replayed over them.
+    by_meaning : bool
+        The replay also matches by meaning (default False: literal matches only, as
+        ``trackerkit hits``). Ignored with ``hits``.
 
     Returns
     -------
@@ -626,6 +669,12 @@ def build_report(
     ``matplotlib.figure.Figure`` objects outside pyplot: building a report in a notebook
     neither switches the backend nor closes the user's figures.
 
+    **The hits section** keeps the orders of the analysis functions: trackers in account order
+    (:func:`~trackerkit.analysis.hit_rates`), dead phrases by tracker then vocabulary order
+    (:func:`~trackerkit.analysis.phrase_hits`), pairs of trackers by lift, then conversations
+    with both, then account order (:func:`~trackerkit.analysis.co_occurrence`, pairs with at
+    least :data:`HITS_MIN_SUPPORT` conversations with both). Its plot sorts the trackers by rate.
+
     Examples
     --------
     >>> html = build_report("sample", title="Acme")
@@ -636,6 +685,16 @@ def build_report(
         raise InvalidParameterError(f"title must be a string; got {type(title).__name__}", parameter="title")
     threshold = check_fraction("threshold", threshold, allow_zero=True)
     max_rows = check_count("max_rows", max_rows)
+    if hits is not None and conversations is None:
+        raise InvalidParameterError(
+            "hits need the conversations they were found in (conversations=; on the command line "
+            "--conversations): they are the denominators of the hit rates",
+            parameter="hits",
+        )
+    if not isinstance(by_meaning, bool):
+        raise InvalidParameterError(
+            f"by_meaning must be True or False; got {by_meaning!r}", parameter="by_meaning"
+        )
     frame = as_trackers_frame(trackers)
     if frame.empty:
         raise TrackerDataError("the account has no trackers: there is nothing to report on")
@@ -657,6 +716,16 @@ def build_report(
         ("sizes", "Vocabulary sizes", _sizes_section(frame)),
         ("summary", "Summary of all trackers", _summary_section(frame, findings, max_rows)),
     ]
+    if conversations is not None:
+        messages = load_conversations(conversations)
+        if hits is None:
+            found, how = replay(frame, messages, by_meaning=by_meaning), "replayed"
+        else:
+            found, how = load_tracker_results(hits, messages=messages), "given"
+        how = f"{how} by meaning too" if how == "replayed" and by_meaning else how
+        sections.append(
+            ("hits", "Tracker hits in conversations", _hits_section(frame, messages, found, how, max_rows))
+        )
     nav = " ".join(f'<a href="#{key}">{_esc(name)}</a>' for key, name, _ in sections)
     body = "\n".join(
         f"<section{' class=figure-section' if key in _FIGURE_SECTIONS else ''}>"
@@ -791,6 +860,126 @@ def _summary_section(frame: pd.DataFrame, findings: pd.DataFrame, max_rows: int)
         *(_Column(f"n_{s}", _SEVERITY_HEADINGS[s], "int") for s in SEVERITIES),
     )
     return intro + _table(table, columns, max_rows=max_rows)
+
+
+_HOW_FOUND = {
+    "replayed": "the account replayed over them, literal matches only",
+    "replayed by meaning too": "the account replayed over them, literal matches and matches by meaning",
+    "given": "the results given with them, not replayed",
+}
+
+
+def _hits_section(
+    frame: pd.DataFrame, messages: pd.DataFrame, hits: pd.DataFrame, how: str, max_rows: int
+) -> str:
+    """Hit rates (plot and table, with each tracker's dead phrases counted), the trackers that
+    never fire, the dead phrases, and the pairs of trackers that fire together."""
+    rates = hit_rates(hits, messages, frame)
+    phrases = phrase_hits(hits, frame, messages)
+    n, n_hit = rates.n_conversations, rates.n_conversations_hit
+    intro = _intro(
+        f"How often each tracker fires in {_plural(n, 'conversation')} "
+        f"({_plural(rates.n_messages, 'message')}; hits from {_esc(_HOW_FOUND[how])}). <i>Rate</i> "
+        "is the share of the conversations in the tracker's language with at least one hit, from "
+        "0% = never to 100% = in every one; a literal hit is a phrase said word for word, and "
+        "conversations with hits only by meaning are counted apart. "
+        f"{n_hit:,} of the {n:,} conversations have a hit of some tracker; "
+        f"{n - n_hit:,} have none."
+    )
+    summary = phrases.summary.set_index("tracker_id")
+    table = rates.table.assign(
+        n_phrases=summary["n_phrases"].reindex(rates.table["tracker_id"]).fillna(0).to_numpy(),
+        n_dead=summary["n_dead"].reindex(rates.table["tracker_id"]).fillna(0).to_numpy(),
+    )
+    columns = (
+        _Column("tracker", "Tracker"),
+        _Column("languages", "Languages"),
+        _Column("conversations_in_scope", "Conversations", "int"),
+        _Column("conversations_hit", "With a hit", "int"),
+        _Column("rate", "Rate", "percent"),
+        _Column("conversations_literal", "Literal", "int"),
+        _Column("conversations_meaning_only", "Only by meaning", "int"),
+        _Column("hits", "Hits", "int"),
+        _Column("hits_per_conversation", "Per conversation", "score"),
+        _Column("n_phrases", "Phrases", "int"),
+        _Column("n_dead", "Dead phrases", "int"),
+    )
+    parts = [
+        intro,
+        _img(HitRatesDisplay.from_result(rates), "share of conversations with a hit, per tracker"),
+        "<h3>Hit rate per tracker</h3>",
+        "<p class=\"meta\">In the account's order. <i>Conversations</i>: those in the tracker's "
+        "language; <i>With a hit</i>: of them, those with at least one hit, <i>Literal</i> with a "
+        "literal one, <i>Only by meaning</i> with hits by meaning alone; <i>Per conversation</i>: "
+        "hits per conversation with a hit; <i>Dead phrases</i>: phrases never said word for word "
+        "in these conversations.</p>",
+        _table(table, columns, max_rows=max_rows),
+    ]
+
+    silent = silent_trackers(hits, frame)
+    parts.append("<h3>Trackers that never fire</h3>")
+    parts.append(
+        _table(
+            silent,
+            (
+                _Column("tracker", "Tracker"),
+                _Column("n_phrases", "Phrases", "int"),
+                _Column("languages", "Languages"),
+            ),
+            max_rows=max_rows,
+            empty="Every tracker fires at least once.",
+        )
+    )
+
+    dead = phrases.dead
+    dead = dead[dead["position"] >= 0].reset_index(drop=True)
+    parts.append(f"<h3>Dead phrases: {_plural(len(dead), 'phrase')} never said word for word</h3>")
+    parts.append(
+        '<p class="meta">By tracker, in vocabulary order. Rewrite them as people say them, or '
+        "delete them; <i>Hits by meaning</i> counts the messages they still matched by meaning.</p>"
+    )
+    parts.append(
+        _table(
+            dead,
+            (
+                _Column("tracker", "Tracker"),
+                _Column("phrase", "Phrase"),
+                _Column("meaning_hits", "Hits by meaning", "int"),
+            ),
+            max_rows=max_rows,
+            groups=dead["tracker_id"].tolist(),
+            empty="Every phrase was said word for word at least once.",
+        )
+    )
+
+    pairs = co_occurrence(hits, messages, frame, min_support=HITS_MIN_SUPPORT).pairs
+    parts.append("<h3>Trackers that fire together</h3>")
+    parts.append(
+        '<p class="meta">Pairs of trackers with a hit in the same conversation, in at least '
+        f"{HITS_MIN_SUPPORT} conversations. <i>Lift</i> is the number of conversations with both over "
+        "the number expected if the two fired independently: 1 = as by chance, 2 = twice as often; "
+        "two trackers that fire everywhere stay near 1. <i>Jaccard</i> is the conversations with "
+        "both over those with either, from 0 = never together to 1 = always together. The highest "
+        "lift first.</p>"
+    )
+    parts.append(
+        _table(
+            pairs,
+            (
+                _Column("tracker_a", "Tracker"),
+                _Column("tracker_b", "Other tracker"),
+                _Column("with_a", "With the tracker", "int"),
+                _Column("with_b", "With the other", "int"),
+                _Column("both", "With both", "int"),
+                _Column("expected", "Expected by chance", "score"),
+                _Column("jaccard", "Jaccard", "score"),
+                _Column("lift", "Lift", "score"),
+            ),
+            max_rows=max_rows,
+            empty=f"No two trackers fire together in {HITS_MIN_SUPPORT} or more conversations.",
+        )
+    )
+    return "".join(parts)
 
 
 def write_report(trackers: TrackersLike, path: str | os.PathLike[str], **options: Any) -> Path:
