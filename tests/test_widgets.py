@@ -993,3 +993,38 @@ def test_the_app_on_500_trackers_previews_a_sentence(large_app, large):
     assert "would trigger" in match.results_html.value
     match.text.value = "asdf"
     assert match.triggers.empty and "triggers no tracker" in match.results_html.value
+
+
+def test_similarity_by_meaning_is_offered_with_its_own_threshold_and_scale(trackers):
+    """The semantic extra is installed here (the test extra has it): the toggle offers "meaning";
+    switching to it moves the slider to the meaning threshold and says what the score is; the
+    TF-IDF threshold comes back when switching back."""
+    from trackerkit.constants import DEFAULT_SEMANTIC_TRACKER_THRESHOLD
+    from trackerkit.widgets import SimilarityExplorer
+    from trackerkit.widgets.similarity import semantic_available
+
+    assert semantic_available()
+    sim = SimilarityExplorer(trackers, threshold=0.3)
+    assert [value for _, value in sim.analyzer.options] == ["char_wb", "word", "semantic"]
+    assert dict(sim.analyzer.options)["meaning"] == "semantic"
+    sim.analyzer.value = "semantic"
+    assert sim.threshold.value == DEFAULT_SEMANTIC_TRACKER_THRESHOLD
+    assert sim.matrix.analyzer == "semantic"
+    assert (sim.pairs["similarity"] >= DEFAULT_SEMANTIC_TRACKER_THRESHOLD).all() and len(sim.pairs)
+    assert "mean sentence embeddings" in sim.pairs_html.value and "TF-IDF" not in sim.pairs_html.value
+    assert "with meaning similarity ≥ 0.65" in sim.pairs_html.value
+    sim.threshold.value = 0.7
+    sim.analyzer.value = "word"
+    assert sim.threshold.value == 0.3  # the TF-IDF threshold, as left
+    sim.analyzer.value = "semantic"
+    assert sim.threshold.value == 0.7  # and meaning's
+    sim.close()
+
+
+def test_without_the_semantic_extra_the_toggle_does_not_offer_meaning(trackers, monkeypatch):
+    import trackerkit.widgets.similarity as similarity
+
+    monkeypatch.setattr(similarity, "semantic_available", lambda: False)
+    sim = similarity.SimilarityExplorer(trackers)
+    assert [value for _, value in sim.analyzer.options] == ["char_wb", "word"]
+    sim.close()

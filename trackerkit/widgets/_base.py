@@ -96,6 +96,10 @@ SCALES = {
         "similarity: cosine similarity of the two trackers' {analyzer} TF-IDF vectors "
         "(0 = nothing in common, 1 = same vocabulary)"
     ),
+    "tracker_meaning": (
+        "similarity by meaning: cosine similarity of the two trackers' mean sentence embeddings "
+        "(all-MiniLM-L6-v2, each phrase embedded once; 0 = unrelated, 1 = same meaning)"
+    ),
     "phrase": (
         "score: how alike two phrases are, from 0 (nothing in common) to 1 (the same once "
         "normalized): the cosine similarity of their character TF-IDF vectors, or for typos (at "

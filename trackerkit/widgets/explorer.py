@@ -11,11 +11,11 @@ from trackerkit._validation import check_choice, check_count
 from trackerkit.analysis import audit, compare_trackers
 from trackerkit.analysis._similarity import NeighbourIndex
 from trackerkit.constants import (
-    ANALYZERS,
     DEFAULT_ANALYZER,
     DEFAULT_MAX_EDITS,
     DEFAULT_PHRASE_THRESHOLD,
     SEVERITIES,
+    SIMILARITY_ANALYZERS,
 )
 from trackerkit.loading import as_trackers_frame, vocabulary_frame
 from trackerkit.widgets._base import (
@@ -28,7 +28,7 @@ from trackerkit.widgets._base import (
     message_html,
 )
 from trackerkit.widgets.picker import TrackerPicker
-from trackerkit.widgets.similarity import ANALYZER_TERMS
+from trackerkit.widgets.similarity import tracker_scale
 
 if TYPE_CHECKING:
     from trackerkit._typing import TrackerKey, TrackersLike
@@ -83,7 +83,7 @@ class TrackerExplorer(Displayable):
 
         self.trackers = as_trackers_frame(trackers)
         self.k = check_count("k", k)
-        self.analyzer = check_choice("analyzer", analyzer, ANALYZERS)
+        self.analyzer = check_choice("analyzer", analyzer, SIMILARITY_ANALYZERS)
         # the TF-IDF vectors of the neighbours, built once, now (not on the first pick, which
         # should be as quick as the next ones): a pick ranks with them, it does not rebuild
         # them (most_similar would, on every call)
@@ -241,7 +241,7 @@ class TrackerExplorer(Displayable):
                 }
             ),
             caption="Most similar trackers",
-            note=SCALES["tracker"].format(analyzer=ANALYZER_TERMS[self.analyzer])
+            note=tracker_scale(self.analyzer)
             + "; shared phrases: how many phrases both list; terms in common: the words that weigh most",
             empty="no tracker shares a word with this one",
             scroll=False,

@@ -12,7 +12,16 @@ import numpy as np
 
 from trackerkit._validation import check_bool, check_choice
 from trackerkit.analysis import similarity_matrix, tracker_pairs
-from trackerkit.constants import ANALYZERS, DEFAULT_ANALYZER, DEFAULT_TRACKER_THRESHOLD
+from trackerkit.constants import (
+    ANALYZERS,
+    DEFAULT_ANALYZER,
+    DEFAULT_SEMANTIC_TRACKER_THRESHOLD,
+    DEFAULT_TRACKER_THRESHOLD,
+    SEMANTIC_ANALYZER,
+    SIMILARITY_ANALYZERS,
+)
+from trackerkit.embedding._onnx import require_optional
+from trackerkit.errors import MissingDependencyError
 from trackerkit.loading import as_trackers_frame
 from trackerkit.plotting import SimilarityHeatmapDisplay
 from trackerkit.widgets._base import DPI, SCALES, Displayable, frame_html, guarded, message_html
@@ -23,12 +32,54 @@ if TYPE_CHECKING:
     from trackerkit._typing import TrackersLike
     from trackerkit.analysis import TrackerMatrix
 
-__all__ = ["ANALYZER_LABELS", "ANALYZER_TERMS", "HeatmapRenderer", "SimilarityExplorer"]
+__all__ = [
+    "ANALYZER_LABELS",
+    "ANALYZER_TERMS",
+    "HeatmapRenderer",
+    "SimilarityExplorer",
+    "semantic_available",
+    "tracker_scale",
+]
 
 #: analyzer -> the toggle's label (the library's default analyzer first)
-ANALYZER_LABELS: dict[str, str] = {"char_wb": "character", "word": "word"}
+ANALYZER_LABELS: dict[str, str] = {"char_wb": "character", "word": "word", SEMANTIC_ANALYZER: "meaning"}
 #: analyzer -> what its TF-IDF vectors count, in the sentences that explain a score
 ANALYZER_TERMS: dict[str, str] = {"char_wb": "character n-gram", "word": "word"}
+#: the slider's starting point per analyzer (cosines by meaning run higher than TF-IDF's)
+ANALYZER_THRESHOLDS: dict[str, float] = {
+    "char_wb": DEFAULT_TRACKER_THRESHOLD,
+    "word": DEFAULT_TRACKER_THRESHOLD,
+    SEMANTIC_ANALYZER: DEFAULT_SEMANTIC_TRACKER_THRESHOLD,
+}
+_TOOLTIPS = {
+    "char_wb": "TF-IDF of character n-grams (catches typos and inflections)",
+    "word": "TF-IDF of words",
+    SEMANTIC_ANALYZER: "sentence embeddings: trackers alike in meaning even without shared words "
+    "(the semantic extra; the first view embeds every phrase, then it is cached on disk)",
+}
+
+
+def semantic_available() -> bool:
+    """Whether the ``semantic`` extra is installed (checked without importing its runtime)."""
+    try:
+        for module in ("onnxruntime", "tokenizers"):
+            require_optional(module)
+    except MissingDependencyError:
+        return False
+    return True
+
+
+def _scale_of(analyzer: str) -> str:
+    return "meaning" if analyzer == SEMANTIC_ANALYZER else "tfidf"
+
+
+def tracker_scale(analyzer: str) -> str:
+    """What a tracker similarity of ``analyzer`` is, on what scale (said under its tables)."""
+    if analyzer == SEMANTIC_ANALYZER:
+        return SCALES["tracker_meaning"]
+    return SCALES["tracker"].format(analyzer=ANALYZER_TERMS[analyzer])
+
+
 logger = logging.getLogger("trackerkit.widgets")
 #: pairs listed at most in the table (the caption gives the full count)
 MAX_PAIRS = 200
@@ -133,7 +184,7 @@ class SimilarityExplorer(Displayable):
         analyzer: str = DEFAULT_ANALYZER,
         defer: bool = False,
     ) -> None:
-        check_choice("analyzer", analyzer, ANALYZERS)
+        check_choice("analyzer", analyzer, SIMILARITY_ANALYZERS)
         check_bool("defer", defer)
         self.trackers = as_trackers_frame(trackers)
         self._matrices: dict[str, TrackerMatrix] = {}
@@ -142,12 +193,20 @@ class SimilarityExplorer(Displayable):
         self._lock = threading.Lock()  # held while one analyzer's results are computed or drawn
         self._closed = False
         self._shown: pd.DataFrame | None = None
+        # by meaning only where the semantic extra is installed (or asked for: then its error says
+        # which extra to install)
+        offered = [*ANALYZERS, *([SEMANTIC_ANALYZER] if semantic_available() else [])]
+        if analyzer not in offered:
+            offered.append(analyzer)
+        # one threshold for the TF-IDF analyzers (one scale), one for meaning (cosines run higher)
+        self._thresholds = {_scale_of(a): ANALYZER_THRESHOLDS[a] for a in offered}
+        self._thresholds[_scale_of(analyzer)] = threshold
         self.analyzer = widgets.ToggleButtons(
-            options=[(ANALYZER_LABELS[a], a) for a in ANALYZERS],
+            options=[(ANALYZER_LABELS[a], a) for a in offered],
             value=analyzer,
             description="Analyzer",
             style={"description_width": "initial"},
-            tooltips=["TF-IDF of character n-grams (catches typos and inflections)", "TF-IDF of words"],
+            tooltips=[_TOOLTIPS[a] for a in offered],
         )
         self.analyzer.add_class("tk-similarity-analyzer")
         self.threshold = widgets.FloatSlider(
@@ -192,7 +251,7 @@ class SimilarityExplorer(Displayable):
             ]
         )
         self.widget.add_class("tk-similarity")
-        self.analyzer.observe(self._on_change, "value")
+        self.analyzer.observe(self._on_analyzer, "value")
         self.threshold.observe(self._on_change, "value")
         self._thread: threading.Thread | None = None
         if defer:
@@ -205,6 +264,8 @@ class SimilarityExplorer(Displayable):
     def prepare_in_background(self) -> None:
         """Compute both analyzers' results (the toggle's first) in a background thread, once."""
         if self._thread is None and not self._closed:
+            # TF-IDF only: by meaning embeds every phrase (minutes on a large account, the first
+            # time), so it is computed when asked for
             order = [self.analyzer.value] + [a for a in ANALYZERS if a != self.analyzer.value]
             self._thread = threading.Thread(
                 target=self._prepare_all, args=(order,), name="trackerkit-similarity", daemon=True
@@ -258,6 +319,20 @@ class SimilarityExplorer(Displayable):
 
     @guarded
     def _on_change(self, change: dict[str, Any]) -> None:
+        self._thresholds[_scale_of(self.analyzer.value)] = float(self.threshold.value)
+        self.update()
+
+    @guarded
+    def _on_analyzer(self, change: dict[str, Any]) -> None:
+        """By meaning keeps its own threshold (it starts higher: its cosines run higher)."""
+        wanted = self._thresholds[_scale_of(change["new"])]
+        if float(self.threshold.value) != wanted:
+            with self.threshold.hold_trait_notifications():
+                self.threshold.unobserve(self._on_change, "value")
+                try:
+                    self.threshold.value = wanted
+                finally:
+                    self.threshold.observe(self._on_change, "value")
         self.update()
 
     def update(self) -> None:
@@ -265,8 +340,16 @@ class SimilarityExplorer(Displayable):
         key = self.analyzer.value
         t = float(self.threshold.value)
         if key not in self._renderers:
+            what = (
+                "by meaning (embedding each phrase; cached on disk after the first time)"
+                if key == SEMANTIC_ANALYZER
+                else ""
+            )
             self.status.value = message_html(
-                f"Computing the similarity of {len(self.trackers)} trackers\u2026", "muted"
+                f"Computing the similarity of {len(self.trackers)} trackers {what}\u2026".replace(
+                    " \u2026", "\u2026"
+                ),
+                "muted",
             )
         renderer = self._prepare(key)
         matrix, pairs = self._matrices[key], self._all_pairs[key]
@@ -280,7 +363,7 @@ class SimilarityExplorer(Displayable):
         self.pairs_html.value = frame_html(
             shown,
             caption=caption,
-            note=SCALES["tracker"].format(analyzer=ANALYZER_TERMS[key]),
+            note=tracker_scale(key),
             empty="no pair at this threshold",
         )
         with self._lock:
