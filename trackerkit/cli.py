@@ -55,7 +55,9 @@ from trackerkit.constants import (
     MAX_PHRASES,
     MIN_PHRASES,
     PHRASE_SCOPES,
+    SEMANTIC_ANALYZER,
     SEVERITIES,
+    SIMILARITY_ANALYZERS,
 )
 from trackerkit.errors import (
     AuthenticationError,
@@ -376,15 +378,29 @@ def _tfidf_terms(analyzer: str) -> str:
     return "character n-grams (3 to 5 characters, inside words)" if analyzer == "char_wb" else "words"
 
 
+def _similar_note(analyzer: str) -> str:
+    if analyzer == SEMANTIC_ANALYZER:
+        return (
+            "score: similarity by meaning, the cosine of the two trackers' mean sentence embeddings "
+            "(all-MiniLM-L6-v2), from 0 (unrelated) to 1 (the same meaning); highest first."
+        )
+    return (
+        f"score: cosine similarity of the two trackers' TF-IDF vectors of {_tfidf_terms(analyzer)}, "
+        "from 0 (nothing in common) to 1 (the same vocabulary); highest first."
+    )
+
+
 def _cmd_similar(args: argparse.Namespace) -> int:
     frame = open_source(args.source)
     matrix = analysis.similarity_matrix(frame, analyzer=args.analyzer)
     pairs = analysis.tracker_pairs(matrix, threshold=args.threshold, k=args.k)
-    note = (
-        f"score: cosine similarity of the two trackers' TF-IDF vectors of {_tfidf_terms(args.analyzer)}, "
-        "from 0 (nothing in common) to 1 (the same vocabulary); highest first."
+    emit(
+        pairs,
+        args.format,
+        width=_width(args),
+        notes=[_similar_note(args.analyzer)],
+        empty="(no tracker pairs at this threshold)",
     )
-    emit(pairs, args.format, width=_width(args), notes=[note], empty="(no tracker pairs at this threshold)")
     return EXIT_OK
 
 
@@ -685,9 +701,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=20, metavar="N", help="how many pairs (default: 20)")
     p.add_argument(
         "--analyzer",
-        choices=ANALYZERS,
+        choices=SIMILARITY_ANALYZERS,
         default=DEFAULT_ANALYZER,
-        help=f"character n-grams inside words (char_wb) or words (default: {DEFAULT_ANALYZER})",
+        help="character n-grams inside words (char_wb), words, or meaning (semantic: sentence "
+        f"embeddings, needs the semantic extra) (default: {DEFAULT_ANALYZER})",
     )
     p.add_argument(
         "--threshold",

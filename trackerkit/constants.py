@@ -49,7 +49,6 @@ __all__ = [
     "MATCH_KINDS",
     "MAX_PHRASES",
     "MAX_TRACKERS",
-    "MAX_TRANSCRIPT_BYTES",
     "MESSAGE_COLUMNS",
     "MIN_PHRASES",
     "NEIGHBOUR_COLUMNS",
@@ -137,8 +136,10 @@ DEFAULT_MAX_PER_RULE = 1000
 
 # --------------------------------------------------------------------------- files
 
-#: Trackers files larger than this are refused unread: a real account is a few MB (the API caps a
-#: response at 64 MiB, and a snapshot is indented), while parsing takes several times the size.
+#: Files larger than this are refused unread (trackers, transcripts, hits; the decompressed size
+#: for ``.gz``): a real account is a few MB (the API caps a response at 64 MiB, and a snapshot is
+#: indented), while parsing takes several times the size; raise it with ``max_bytes=``, or read
+#: bigger transcripts as Parquet with Dask.
 DEFAULT_MAX_FILE_BYTES = 256 * 2**20
 
 # --------------------------------------------------------------------------- frame columns
@@ -247,9 +248,6 @@ DEFAULT_MEANING_THRESHOLD = 0.65
 #: (0.099: precision 0.11, recall 0.09; TF-IDF's best, at 0.65: 0.089) of 0.05, 0.10, ..., 0.95
 #: (see ``benchmarks/bench_embedding.py``).
 DEFAULT_EMBEDDING_MEANING_THRESHOLD = 0.7
-#: Largest transcript file read whole (JSON, JSON lines, CSV; decompressed size for ``.gz``);
-#: raise it with ``max_bytes=``, or read bigger data as Parquet with Dask.
-MAX_TRANSCRIPT_BYTES = 256 * 1024 * 1024
 #: Columns of the messages frame (one row per message).
 MESSAGE_COLUMNS = (
     "conversation_id",

@@ -12,8 +12,9 @@
   (``pip install "trackerkit[parquet]"``).
 
 JSON, JSON lines and CSV may be gzip-compressed (``.gz``). They are read whole, so a file larger
-than ``max_bytes`` (:data:`trackerkit.constants.MAX_TRANSCRIPT_BYTES`, 256 MiB, like the cap of
-``load_trackers``; the decompressed size for ``.gz``; ``None``: no limit) is refused before it is
+than ``max_bytes`` (:data:`trackerkit.constants.DEFAULT_MAX_FILE_BYTES`, 256 MiB, the limit of
+every file trackerkit reads, ``load_trackers`` included; the decompressed size for ``.gz``;
+``None``: no limit) is refused before it is
 read, with a clear error: raise ``max_bytes=``, or keep big data in Parquet and replay it with
 Dask. A FIFO or a device is refused too (it would block or never end). A conversation id
 missing from a one-conversation file (an async-text payload, an export without
@@ -43,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trackerkit._validation import check_choice, check_count
-from trackerkit.constants import MAX_TRANSCRIPT_BYTES
+from trackerkit.constants import DEFAULT_MAX_FILE_BYTES
 from trackerkit.conversation import (
     Hit,
     Message,
@@ -164,7 +165,7 @@ def read_conversations(
     format: str | None = None,
     columns: Mapping[str, str] | None = None,
     conversation_id: str | None = None,
-    max_bytes: int | None = MAX_TRANSCRIPT_BYTES,
+    max_bytes: int | None = DEFAULT_MAX_FILE_BYTES,
 ) -> pd.DataFrame:
     """The messages frame of a transcript file (see the module docs for the formats).
 
@@ -252,7 +253,7 @@ def read_tracker_results(
     path: str | os.PathLike[str],
     *,
     conversation_id: str | None = None,
-    max_bytes: int | None = MAX_TRANSCRIPT_BYTES,
+    max_bytes: int | None = DEFAULT_MAX_FILE_BYTES,
 ) -> list[Hit]:
     """The hits of a tracker-results file: JSON (``{conversation_id: [...]}``, one
     conversation's ``trackers-detected`` array, a ``tracker_response`` event or a list of them;

@@ -11,7 +11,7 @@ from trackerkit._validation import check_choice, check_count, check_fraction
 from trackerkit.analysis import cluster_trackers
 from trackerkit.analysis._layout import flat_clusters, is_square_matrix, leaf_order, tracker_linkage
 from trackerkit.analysis._results import Clustering, TrackerMatrix, as_tracker_matrix
-from trackerkit.constants import DEFAULT_ANALYZER, DEFAULT_TRACKER_THRESHOLD, LINKAGE_METHODS
+from trackerkit.constants import DEFAULT_ANALYZER, LINKAGE_METHODS
 from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.plotting._base import DARK_GREY, GREY, Display, axes_size_in, clip, label, label_font, palette
 
@@ -132,7 +132,7 @@ class DendrogramDisplay(Display):
         ``threshold`` when given."""
         clustering = cluster_trackers(
             trackers,
-            threshold=DEFAULT_TRACKER_THRESHOLD if threshold is None else threshold,
+            threshold=threshold,  # None: cluster_trackers' default for the analyzer
             method=method,
             analyzer=analyzer,
             select=select,
