@@ -186,9 +186,8 @@ def explore(
     computed once in the background after the first view. ``review_log``: where the Review
     tab saves its labels, append-only (a :class:`trackerkit.analysis.ReviewLog` or a path;
     default ``trackerkit-review.jsonl`` in the current folder, created by the first label).
-    Returns the :class:`TrackerApp`; a cell ending with it displays it.
-
-        >>> app = explore("sample", conversations="sample")  # doctest: +SKIP
+    Returns the :class:`TrackerApp`; a cell ending with it displays it, e.g.
+    ``explore("sample", conversations="sample", review_log="labels.jsonl")``.
     """
     import pandas as pd  # lazy: heavy
 

@@ -126,8 +126,11 @@ class HitsExplorer(Displayable):
     the tracker shown, a frame), ``.summary_html``, ``.phrases_html``, ``.examples_html``.
 
     >>> import trackerkit
-    >>> hits = HitsExplorer("sample", "sample", trackerkit.load_tracker_results("sample"))  # doctest: +SKIP
-    >>> hits.select("Pricing Inquiry")                                                    # doctest: +SKIP
+    >>> hits = HitsExplorer("sample", "sample", trackerkit.load_tracker_results("sample"))
+    >>> hits.select("Pricing Inquiry")
+    '5657679568217381'
+    >>> int(hits.phrases.summary.set_index("tracker").loc["Pricing Inquiry", "n_dead"])
+    25
     """
 
     def __init__(

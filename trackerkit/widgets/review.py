@@ -70,6 +70,13 @@ class ReviewPanel(Displayable):
     dropdown) restricts the review to one tracker. State: ``.sample``, ``.log``, ``.labels``
     (hit key -> latest label, for the sample), ``.precision`` (the running precision table of
     :func:`trackerkit.analysis.precision`, Wilson 95% intervals).
+
+    >>> import os, tempfile, trackerkit
+    >>> path = os.path.join(tempfile.mkdtemp(), "labels.jsonl")
+    >>> panel = ReviewPanel(trackerkit.load_tracker_results("sample"), path, per_stratum=2)
+    >>> panel.keys.value = "rw"  # as typed in the box, then Enter
+    >>> panel.progress.value, len(open(path).readlines())
+    (2, 2)
     """
 
     def __init__(
@@ -119,7 +126,7 @@ class ReviewPanel(Displayable):
         self.tracker.add_class("tk-review-tracker")
         self.keys = widgets.Text(
             value="",
-            placeholder="r right · w wrong · s skip · b back, then Enter",
+            placeholder="r, w, s or b, then Enter",
             description="Keys",
             continuous_update=False,
             style={"description_width": "initial"},
