@@ -318,3 +318,21 @@ def test_review_checks_its_parameters(stored, tmp_path):
     review = ReviewPanel(stored, tmp_path / "l.jsonl", per_stratum=1)
     with pytest.raises(InvalidParameterError):
         review.label("maybe")
+
+
+def test_hits_of_other_conversations_say_so_in_the_tab(stored, sample_messages, tmp_path):
+    """Stored hits of conversations that are not given: the denominators would be wrong, so the
+    tab refuses, in words, in its error box (and the other tabs still work)."""
+    from trackerkit.errors import TrackerDataError
+
+    first = sample_messages["conversation_id"].iloc[0]
+    fewer = sample_messages[sample_messages["conversation_id"] == first]
+    app = trackerkit.explore("sample", conversations=fewer, hits=stored, review_log=tmp_path / "l.jsonl")
+    assert app.wait(timeout=300)  # the background failure is left for the tab
+    with pytest.raises(TrackerDataError):
+        app.show("Hits")
+    assert "Could not update: TrackerDataError" in app.hits.error_box.value
+    assert isinstance(app.hits.last_error, TrackerDataError)
+    app.match.text.value = "I want to cancel my subscription"
+    assert app.match.triggers is not None and len(app.match.triggers)
+    app.close()

@@ -60,7 +60,8 @@ class ReviewPanel(Displayable):
     **Keyboard.** ipywidgets cannot bind a raw key press without custom JavaScript, so the
     panel has a shortcut box (``.keys``, focused by a click): type ``r`` (right), ``w``
     (wrong), ``s`` (skip) or ``b`` (back to the previous hit) and Enter. Several keys at once
-    (``rrw`` Enter) label the next hits in turn. The buttons (``.right``, ``.wrong``,
+    (``rrw`` Enter) label the next hits in turn; keys left in the box are also
+    taken when it loses focus (the browser's ``change`` event). The buttons (``.right``, ``.wrong``,
     ``.skip``, ``.back``) do the same.
 
     The hit shown (``.current``, a row of the sample, ``None`` when all are labelled) is the
