@@ -267,13 +267,15 @@ class ReviewPanel(Displayable):
         typed = str(change["new"] or "")
         if not typed:
             return
-        self.keys.value = ""
         unknown = sorted({c for c in typed.lower() if c not in KEYS and not c.isspace()})
-        for key in typed.lower():
-            if key == "b":
-                self.go_back()
-            elif key in KEYS:
-                self.label(KEYS[key])
+        try:
+            for key in typed.lower():
+                if key == "b":
+                    self.go_back()
+                elif key in KEYS:
+                    self.label(KEYS[key])
+        finally:
+            self.keys.value = ""  # emptied once the keys are done: the box is ready for more
         if unknown:
             self.saved_html.value = message_html(
                 f"Ignored {', '.join(unknown)}: the keys are r (right), w (wrong), s (skip), b (back).",
@@ -302,11 +304,6 @@ class ReviewPanel(Displayable):
             pending = [i for i, k in enumerate(keys) if k not in self.labels]
             self.current = queue.iloc[pending[0]] if pending else None
         n = len(keys)
-        self.progress.max = max(n, 1)
-        self.progress.value = len(done)
-        self.status_html.value = message_html(
-            f"{len(done)} of {n} hits labelled ({skipped} skipped), {n - len(done)} to go", "info"
-        )
         for button in (self.right, self.wrong, self.skip):
             button.disabled = self.current is None
         self.back.disabled = not self._back
@@ -335,6 +332,12 @@ class ReviewPanel(Displayable):
         where = str(self.log.path.resolve()) if not self.log.path.is_absolute() else str(self.log.path)
         self.saved_html.value = message_html(
             f"Labels are saved as they are made, append-only, to {where} (reopen it to resume).", "muted"
+        )
+        # the progress last: once it shows a label, the hit and the precision show it too
+        self.progress.max = max(n, 1)
+        self.progress.value = len(done)
+        self.status_html.value = message_html(
+            f"{len(done)} of {n} hits labelled ({skipped} skipped), {n - len(done)} to go", "info"
         )
 
     def _hit_html(self, hit: Any, keys: list[str]) -> str:
