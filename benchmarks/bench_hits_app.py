@@ -43,7 +43,8 @@ def main() -> int:
             start = time.perf_counter()
             review.keys.value = "rws"[k % 3]
             labels.append((time.perf_counter() - start) * 1000)
-        print(f"label a hit ({len(labels)}): median {statistics.median(labels):.1f} ms, max {max(labels):.1f} ms")
+        median, worst = statistics.median(labels), max(labels)
+        print(f"label a hit ({len(labels)}): median {median:.1f} ms, max {worst:.1f} ms")
         review.close()
     explorer.close()
     return 0
