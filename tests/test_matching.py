@@ -271,3 +271,15 @@ def _empty_phrases(account) -> int:
     return sum(
         1 for vocabulary in account["vocabulary"] for p in vocabulary if not trackerkit.normalize_phrase(p)
     )
+
+
+def test_confusion_in_worker_processes_is_the_same(monkeypatch):
+    """Folds computed in two real worker processes count exactly what one process counts."""
+    from trackerkit.analysis import _matching
+
+    account = trackerkit.load_trackers("sample")
+    alone = trackerkit.confusion(account, folds=4, n_jobs=None)
+    monkeypatch.setattr(_matching, "PARALLEL_ROWS", 0)
+    shared = trackerkit.confusion(account, folds=4, n_jobs=2)
+    assert shared.matrix.equals(alone.matrix)
+    assert shared.accuracy == alone.accuracy

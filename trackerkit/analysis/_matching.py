@@ -301,6 +301,39 @@ def _fit_share(
     return out
 
 
+def _confusion_folds(
+    featurizer: Any,
+    counts: Any,
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    params: dict[str, Any],
+    n_jobs: int | None,
+) -> list[np.ndarray]:
+    """The tracker each held-out phrase is matched to, per ``(held, rest)`` fold: IDF and SVMs
+    learned from the ``rest`` rows of the counts only (what a worker of :func:`confusion` does)."""
+    import numpy as np  # lazy: heavy
+
+    out = []
+    for held, rest in folds:
+        present = np.unique(y[rest])
+        if len(present) < 2:  # nothing to compete with: the phrase stays where it is
+            out.append(y[held] if len(present) == 0 else np.full(len(held), present[0]))
+            continue
+        features = featurizer.fit_idf(counts, rest).weight(counts)
+        relabel = np.full(int(y.max()) + 1, -1, dtype=np.int64)
+        relabel[present] = np.arange(len(present))
+        coef, intercept = _fit_svms(
+            features[rest],
+            relabel[y[rest]],
+            len(present),
+            C=params["C"],
+            max_negatives=params["max_negatives"],
+            n_jobs=n_jobs,
+        )
+        out.append(present[np.argmax(_decision(features[held], coef, intercept), axis=1)])
+    return out
+
+
 def _decision(features: sp.csr_matrix, coef: sp.csr_matrix, intercept: np.ndarray) -> np.ndarray:
     """Every tracker's SVM decision value for each row of ``features`` (texts x trackers)."""
     import numpy as np  # lazy: heavy
@@ -653,26 +686,29 @@ def confusion(
     else:
         assignment = np.random.default_rng(random_state).permutation(n) % folds
     predicted = np.empty(n, dtype=np.int64)
-    for fold in np.unique(assignment):
-        held = np.flatnonzero(assignment == fold)
-        rest = np.flatnonzero(assignment != fold)
-        present = np.unique(y[rest])
-        if len(present) < 2:  # nothing to compete with: the phrase stays where it is
-            predicted[held] = y[held] if len(present) == 0 else present[0]
-            continue
-        features = featurizer.fit_idf(counts, rest).weight(counts)
-        relabel = np.full(len(ids), -1, dtype=np.int64)
-        relabel[present] = np.arange(len(present))
-        coef, intercept = _fit_svms(
-            features[rest],
-            relabel[y[rest]],
-            len(present),
-            C=params["C"],
-            max_negatives=params["max_negatives"],
-            n_jobs=params["n_jobs"],
-        )
-        scores = _decision(features[held], coef, intercept)
-        predicted[held] = present[np.argmax(scores, axis=1)]
+    folds_rows = [
+        (np.flatnonzero(assignment == fold), np.flatnonzero(assignment != fold))
+        for fold in np.unique(assignment)
+    ]
+    negatives = n if params["max_negatives"] is None else min(params["max_negatives"], n)
+    workers = _workers(params["n_jobs"])
+    if workers > 1 and len(folds_rows) > 1 and len(ids) * negatives >= PARALLEL_ROWS:
+        from joblib import Parallel, delayed  # lazy: heavy
+
+        # whole folds to each worker process (the counts are sent once per worker, and every
+        # step of a fold runs in parallel, not only its SVMs); results in fold order
+        shares = _split(folds_rows, workers)
+        answers = [
+            answer
+            for share in Parallel(n_jobs=workers, backend="loky")(
+                delayed(_confusion_folds)(featurizer, counts, y, share, params, 1) for share in shares
+            )
+            for answer in share
+        ]
+    else:
+        answers = _confusion_folds(featurizer, counts, y, folds_rows, params, params["n_jobs"])
+    for (held, _), answer in zip(folds_rows, answers):
+        predicted[held] = answer
     counts = np.zeros((len(ids), len(ids)), dtype=np.int64)
     np.add.at(counts, (y, predicted), 1)
     order = {tid: k for k, tid in enumerate(ids)}
