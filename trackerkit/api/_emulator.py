@@ -78,6 +78,8 @@ _REASONS = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Payload Too Large",
     429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",
@@ -270,8 +272,8 @@ class SymblEmulator:
         self._list_body = json.dumps({"trackers": self._trackers}, ensure_ascii=False).encode("utf-8")
         self._lock = threading.Lock()
         self._tokens: dict[str, float | None] = {}  # token -> expiry (monotonic), None: never
-        self._script: list[tuple[Fault | None, str]] = []
-        self._always: list[tuple[Fault, str]] = []
+        self._script: list[tuple[Fault | None, str, str | None]] = []
+        self._always: list[tuple[Fault, str, str | None]] = []
         self.requests: Counter[str] = Counter()
         self.request_log: deque[str] = deque(maxlen=10_000)
         self.in_flight = 0
@@ -302,24 +304,28 @@ class SymblEmulator:
 
     # -- scripting faults ------------------------------------------------------------------
 
-    def script(self, *steps: Fault | int | None, path: str = "/v1/") -> SymblEmulator:
+    def script(
+        self, *steps: Fault | int | None, path: str = "/v1/", method: str | None = None
+    ) -> SymblEmulator:
         """Queue how the next requests under ``path`` are answered, one step each.
 
         A step is a :class:`Fault`, an error status (``503``) or ``None``/``200`` (answer
-        normally). Requests outside ``path`` (by default: the token endpoint) are unaffected.
+        normally). Requests outside ``path`` (by default: the token endpoint) are unaffected;
+        ``method`` ("GET", "PUT"..., or "write" for any but GET) narrows the steps to those.
         """
         with self._lock:
             for step in steps:
-                self._script.append((_as_fault(step), path))
+                self._script.append((_as_fault(step), path, method))
         return self
 
-    def always(self, fault: Fault | int, *, path: str = "/v1/") -> SymblEmulator:
-        """Answer every request under ``path`` with ``fault`` until :meth:`clear_faults`."""
+    def always(self, fault: Fault | int, *, path: str = "/v1/", method: str | None = None) -> SymblEmulator:
+        """Answer every request under ``path`` (and ``method``, as in :meth:`script`) with
+        ``fault`` until :meth:`clear_faults`."""
         step = _as_fault(fault)
         if step is None:
             raise InvalidParameterError("always() needs a fault, not a normal answer", parameter="fault")
         with self._lock:
-            self._always.append((step, path))
+            self._always.append((step, path, method))
         return self
 
     def clear_faults(self) -> None:
@@ -386,7 +392,7 @@ class SymblEmulator:
         with self._lock:
             self.requests[path] += 1
             self.request_log.append(target)
-            fault = self._next_fault(path)
+            fault = self._next_fault(path, method.upper())
         delay = self.latency
         if fault is not None and fault.kind == "reset":
             return Reply(0, b"", reset=True)
@@ -416,13 +422,18 @@ class SymblEmulator:
                 reply.body_delay = fault.seconds
         return reply
 
-    def _next_fault(self, path: str) -> Fault | None:
-        for position, (step, prefix) in enumerate(self._script):
-            if path.startswith(prefix):
+    def _next_fault(self, path: str, method: str = "GET") -> Fault | None:
+        def applies(prefix: str, only: str | None) -> bool:
+            if only is not None and only.upper() != method and not (only == "write" and method != "GET"):
+                return False
+            return path.startswith(prefix)
+
+        for position, (step, prefix, only) in enumerate(self._script):
+            if applies(prefix, only):
                 del self._script[position]
                 return step
-        for step, prefix in self._always:
-            if path.startswith(prefix):
+        for step, prefix, only in self._always:
+            if applies(prefix, only):
                 return step
         return None
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from trackerkit._validation import check_bool, check_count, check_number
-from trackerkit.changes._accounts import content
+from trackerkit.changes._accounts import as_trackers, content
 from trackerkit.errors import (
+    InvalidParameterError,
     PlanViolationError,
     RateLimitError,
     ServerError,
@@ -22,7 +23,7 @@ from trackerkit.errors import (
     TrackerNotFoundError,
     TransportError,
 )
-from trackerkit.snapshot import save_snapshot
+from trackerkit.snapshot import read_trackers_file, save_snapshot
 
 __all__ = ["ApplyReport", "OperationResult", "apply_plan"]
 
@@ -89,9 +90,25 @@ class ApplyReport:
     def not_attempted(self) -> list[OperationResult]:
         return self._with("not attempted")
 
-    def rollback_plan(self) -> Any:
-        """The plan undoing this run, from the backup (``plan.inverse(backup_path)``)."""
-        return self.plan.inverse(self.backup_path)
+    def rollback_plan(self, current: Any) -> Any:
+        """The plan returning every tracker this run touched to its backup state, from
+        ``current`` (the account now, e.g. ``client.list_trackers()``): whatever state each
+        tracker is in (verified, unverified or untouched), so it also undoes a write that
+        merged instead of replacing. Deleted trackers come back by create (new ids).
+        (:meth:`Plan.inverse` is the same from the plan alone, assuming every write applied.)"""
+        if self.backup_path is None:
+            raise InvalidParameterError("a dry run has nothing to roll back", parameter="report")
+        backup = read_trackers_file(Path(self.backup_path))
+        now = as_trackers(current)
+        ids = {op.tracker_id for op in self.plan.operations if op.tracker_id}
+        ids |= {r.tracker_id for r in self.results if r.tracker_id}
+        created = {op.after["name"] for op in self.plan.operations if op.kind == "create"}
+        touched_now = [t for t in now if t.id in ids or t.name in created]
+        touched_ids = {t.id for t in touched_now}
+        plan = self.plan.between(touched_now, [t for t in backup if t.id in ids])
+        plan.account_size = len(now)
+        plan.other_names = sorted(t.name for t in now if t.id not in touched_ids)
+        return plan
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -255,6 +255,11 @@ class Plan:
         """:func:`trackerkit.changes.apply_plan` of this plan."""
         return apply_plan(client, self, confirm=confirm, backup_dir=backup_dir, **options)
 
+    @classmethod
+    def between(cls, account: Any, target: Any) -> Plan:
+        """:func:`plan_changes` ``(account, target)``."""
+        return plan_changes(account, target)
+
     def inverse(self, backup: Any = None) -> Plan:
         """The plan that undoes this one: each operation reversed, in reverse order, from the
         ``before`` states (or, given ``backup`` (a snapshot path or trackers), from the backup's
