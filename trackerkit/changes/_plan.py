@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -211,17 +212,14 @@ class Plan:
         return out + self._name_conflicts()
 
     def _name_conflicts(self) -> list[Violation]:
-        counts: dict[str, int] = {}
-        for op in self.operations:
-            if op.before is not None and op.kind != "create":
-                counts[op.before["name"]] = counts.get(op.before["name"], 0) - 1
-            if op.after is not None:
-                counts[op.after["name"]] = counts.get(op.after["name"], 0) + 1
-        untouched = set(self.other_names)
+        final = Counter(self.other_names)  # the account's names the plan does not touch...
+        final.update(
+            op.after["name"] for op in self.operations if op.after is not None
+        )  # ...and the new ones
         return [
-            Violation(name, "name_conflict", f"two trackers would be named {name!r}")
-            for name in sorted(counts)
-            if counts[name] > 0 and (counts[name] > 1 or name in untouched)
+            Violation(name, "name_conflict", f"{final[name]} trackers would be named {name!r}")
+            for name in sorted(final)
+            if final[name] > 1
         ]
 
     # -- review ----------------------------------------------------------------------------
