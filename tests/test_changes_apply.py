@@ -220,11 +220,43 @@ def test_a_fault_on_the_verifying_read_is_retried_by_the_client(tmp_path):
     SCENARIOS["faulty re-read"] += 1
 
 
-EXPECTED_SCENARIOS = len(FAULTS) * 3 * len(ROUTES) + 2 + 4 + 1 + 1 + 1  # 45
+@pytest.mark.parametrize("route", ROUTES)
+def test_plan_inverse_from_the_backup_rolls_back(route, tmp_path):
+    initial = base_account()
+    emu = SymblEmulator(initial)
+    plan = plan_changes(initial, target_account())
+    with emu.serve() as url, client_for(emu, url, route) as client:
+        report = apply_plan(client, plan, confirm=True, backup_dir=tmp_path, backoff=0.01)
+        assert report.ok
+        inverse = plan.inverse(report.backup_path)
+        assert [op.kind for op in inverse.operations] == ["delete", "update", "create"]
+        undone = apply_plan(client, inverse, confirm=True, backup_dir=tmp_path / "undo", backoff=0.01)
+        assert undone.ok and by_name(emu.trackers) == by_name(initial)
+        # Applying the inverse again changes nothing: every operation is already done.
+        again = apply_plan(client, inverse, confirm=True, backup_dir=tmp_path / "again", backoff=0.01)
+        assert {r.status for r in again.results} == {"already done"} and len(emu.write_log) == 6
+    SCENARIOS["inverse from the backup"] += 1
+
+
+def test_a_tracker_changed_since_the_plan_stops_before_writing_it(tmp_path):
+    initial = base_account()
+    emu = SymblEmulator(initial)
+    plan = plan_changes(initial, target_account())
+    with emu.serve() as url, client_for(emu, url, "legacy") as client:
+        someone = dict(initial[2], vocabulary=[*initial[2]["vocabulary"], "added by a colleague"])
+        client.write("PUT", f"/v1/manage/tracker/{initial[2]['id']}", someone)
+        report = apply_plan(client, plan, confirm=True, backup_dir=tmp_path, backoff=0.01)
+    assert [r.status for r in report.results] == ["verified", "failed", "not attempted"]
+    assert "changed since the plan" in report.results[1].detail
+    assert "added by a colleague" in next(t for t in emu.trackers if t.id == initial[2]["id"]).vocabulary
+    SCENARIOS["changed since the plan"] += 1
+
+
+EXPECTED_SCENARIOS = len(FAULTS) * 3 * len(ROUTES) + 2 + 4 + 1 + 1 + 1 + 2 + 1  # 48
 
 
 def test_zz_scenario_count(request):
-    """The fault scenarios of this module: 45 (the closing note quotes it). Each scenario test
+    """The fault scenarios of this module: 48 (the closing note quotes it). Each scenario test
     counts itself when it passes; when the whole module ran, all of them did."""
     collected = [
         item
