@@ -56,8 +56,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import anyio
 import httpx
 
+from trackerkit._rules import MAX_BODY_BYTES, MAX_TRACKERS, tracker_violations
 from trackerkit.api._conversations import CONVERSATIONS_PATH, DEFAULT_WINDOW, RESULTS_ROUTES
-from trackerkit.api._rules import MAX_BODY_BYTES, MAX_TRACKERS, tracker_violations
 from trackerkit.conversation import parse_timestamp
 from trackerkit.errors import InvalidParameterError, TrackerDataError
 from trackerkit.frames import frame_to_trackers
@@ -204,7 +204,7 @@ class SymblEmulator:
     conversations are listed newest first (``order=asc`` for oldest first), ties by id; a
     conversation without a readable ``startTime`` is never listed (it can still be fetched).
 
-    Writes (see :mod:`trackerkit.api._rules` for the rules checked): ``POST
+    Writes (see :mod:`trackerkit._rules` for the rules checked): ``POST
     /v1/manage/tracker`` (one), ``POST /v1/manage/trackers`` (an object: the newer create,
     which requires ``categories`` and ``languages``; an array: the older bulk create),
     ``POST /v1/manage/trackers/bulk``, ``PUT /v1/manage/tracker/{id}`` (the whole tracker),

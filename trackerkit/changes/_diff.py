@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from trackerkit.api._rules import phrase_key
+from trackerkit._rules import phrase_key
 from trackerkit.changes._accounts import CONTENT_FIELDS, as_trackers, content
 
 if TYPE_CHECKING:

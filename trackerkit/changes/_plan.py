@@ -9,10 +9,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
+from trackerkit._rules import MAX_BODY_BYTES, MAX_TRACKERS, Violation, body_size, tracker_violations
 from trackerkit._validation import check_choice
-from trackerkit.api._protocol import normalize_id, tracker_path
-from trackerkit.api._rules import MAX_BODY_BYTES, MAX_TRACKERS, Violation, body_size, tracker_violations
 from trackerkit.changes._accounts import as_trackers, content
 from trackerkit.changes._apply import apply_plan
 from trackerkit.changes._diff import diff_rows
@@ -75,12 +75,8 @@ class Operation:
         if self.kind == "create":
             path = "/v1/manage/tracker" if route == "legacy" else "/v1/manage/trackers"
             return Request("POST", path, dict(self.after or {}))
-        shown = normalize_id(tid) if tid is not None else "{id of " + self.name + "}"
-        path = (
-            tracker_path(shown, route)
-            if tid is not None
-            else ("/v1/manage/tracker/" if route == "legacy" else "/v1/manage/trackers/") + shown
-        )
+        shown = quote(str(tid), safe="") if tid is not None else "{id of " + self.name + "}"
+        path = ("/v1/manage/tracker/" if route == "legacy" else "/v1/manage/trackers/") + shown
         if self.kind == "delete":
             return Request("DELETE", path, None)
         if route == "legacy":

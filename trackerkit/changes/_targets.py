@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from trackerkit._rules import phrase_key
 from trackerkit._validation import check_subset
-from trackerkit.api._rules import phrase_key
 from trackerkit.changes._accounts import as_trackers
 from trackerkit.changes._plan import Plan, plan_changes
 from trackerkit.errors import InvalidParameterError, TrackerNotFoundError
