@@ -15,9 +15,11 @@ from ``trackerkit.cli`` (which passes its ``emit`` and ``open_source``).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from trackerkit._text import printable
 from trackerkit.changes import Plan, apply_plan, diff_accounts, plan_changes
@@ -80,14 +82,23 @@ def add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         )
 
 
+def _source(text: str, open_source: Callable) -> Any:
+    """A JSON file as its document (new trackers may lack an id), anything else as the command
+    line's other commands read it ('sample', 'symbl:')."""
+    path = Path(text)
+    if path.suffix.lower() == ".json" and path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return open_source(text)
+
+
 def run(args: argparse.Namespace, *, emit: Callable, open_source: Callable) -> int:
     """Run the ``args.command`` of this module; the exit code."""
     if args.command == "diff":
-        rows = diff_accounts(open_source(args.old), open_source(args.new))
+        rows = diff_accounts(_source(args.old, open_source), _source(args.new, open_source))
         emit(rows, args.format, empty="(no change)")
         return 0
     if args.command == "plan":
-        plan = plan_changes(open_source(args.account), open_source(args.target))
+        plan = plan_changes(_source(args.account, open_source), _source(args.target, open_source))
         preview = plan.preview(args.route)
         print(printable_lines(str(preview)))
         if args.output:

@@ -4,6 +4,7 @@ trackers frames (pandas only when given one)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,22 @@ CONTENT_FIELDS = ("name", "vocabulary", "description", "categories", "languages"
 
 
 def as_trackers(source: Any) -> list[Tracker]:
-    """``source`` (trackers, dicts, an API payload, a snapshot path, a trackers frame) as records."""
+    """``source`` (trackers, dicts, an API payload, a snapshot path, a trackers frame) as records;
+    a tracker without an id (one to create) gets the placeholder id ``new-N`` (N: its position)."""
     if isinstance(source, (str, os.PathLike)):
         return read_trackers_file(Path(source))
     if type(source).__module__.split(".")[0] == "pandas":
         return frame_to_trackers(source)
     if isinstance(source, (list, tuple)) and all(isinstance(t, Tracker) for t in source):
         return list(source)
+    if isinstance(source, Mapping) and isinstance(source.get("trackers"), list):
+        source = source["trackers"]
+    if isinstance(source, (list, tuple)):
+        # A tracker still to be created has no id yet: a placeholder, never a real (digits) id.
+        source = [
+            {**t, "id": f"new-{n}"} if isinstance(t, Mapping) and t.get("id") in (None, "") else t
+            for n, t in enumerate(source)
+        ]
     return parse_trackers(source)
 
 

@@ -296,7 +296,7 @@ def plan_changes(account: Any, target: Any, *, reasons: Mapping[str, str] | None
     """
     reasons = dict(reasons or {})
     old = as_trackers(account)
-    new = _target_trackers(target)
+    new = as_trackers(target)
     old_by_id = {t.id: t for t in old}
     new_ids = {t.id for t in new}
     ops: list[Operation] = []
@@ -307,7 +307,7 @@ def plan_changes(account: Any, target: Any, *, reasons: Mapping[str, str] | None
             )
     for t in new:
         was = old_by_id.get(t.id)
-        if was is None:
+        if was is None:  # (a placeholder id "new-N" too)
             ops.append(
                 Operation("create", t.name, None, None, content(t), reasons.get(t.name, "new in the target"))
             )
@@ -327,15 +327,3 @@ def _counts(items: Sequence[str]) -> list[tuple[str, int]]:
     for item in items:
         out[item] = out.get(item, 0) + 1
     return list(out.items())
-
-
-def _target_trackers(target: Any) -> list[Any]:
-    """Target records; entries without an id (new trackers) get a placeholder id."""
-    if isinstance(target, (list, tuple)):
-        filled = []
-        for n, t in enumerate(target):
-            if isinstance(t, Mapping) and not t.get("id"):
-                t = {**t, "id": f"new-{n}"}
-            filled.append(t)
-        target = filled
-    return as_trackers(target)
