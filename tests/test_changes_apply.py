@@ -252,11 +252,41 @@ def test_a_tracker_changed_since_the_plan_stops_before_writing_it(tmp_path):
     SCENARIOS["changed since the plan"] += 1
 
 
-EXPECTED_SCENARIOS = len(FAULTS) * 3 * len(ROUTES) + 2 + 4 + 1 + 1 + 1 + 2 + 1  # 48
+@pytest.mark.parametrize("step", [0, 1, 2])
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_fault_at_every_write_step_async(step, fault, tmp_path):
+    """The same steps through AsyncSymblClient (``await client.apply(plan, confirm=True)``)."""
+    import anyio
+
+    from trackerkit import AsyncSymblClient
+
+    initial = base_account()
+    emu = SymblEmulator(initial)
+    plan = plan_changes(initial, target_account())
+    emu.script(*([None] * step), FAULTS[fault], method="write")
+    with emu.serve() as url:
+        options = {"token": emu.issue_token(), "base_url": url, "timeout": 1.0, "backoff_base": 0.01}
+
+        async def run():
+            async with AsyncSymblClient(**options) as client:
+                return await client.apply(plan, confirm=True, backup_dir=tmp_path)
+
+        report = anyio.run(run)
+        check_invariants(emu, plan, report, initial)
+        assert report.ok, report
+        assert len(emu.write_log) == 3
+        applied_anyway = fault in ("dropped after applied", "timeout after applied")
+        assert report.results[step].attempts == (1 if applied_anyway else 2)
+        with client_for(emu, url, "legacy") as client:
+            roll_back_and_compare(emu, client, report, initial, tmp_path)
+    SCENARIOS["fault at a write step, async"] += 1
+
+
+EXPECTED_SCENARIOS = len(FAULTS) * 3 * (len(ROUTES) + 1) + 2 + 4 + 1 + 1 + 1 + 2 + 1  # 66
 
 
 def test_zz_scenario_count(request):
-    """The fault scenarios of this module: 48 (the closing note quotes it). Each scenario test
+    """The fault scenarios of this module: 66 (the closing note quotes it). Each scenario test
     counts itself when it passes; when the whole module ran, all of them did."""
     collected = [
         item

@@ -7,7 +7,8 @@ rollback).
 * :func:`plan_changes`: a :class:`Plan` (JSON round trip, :meth:`Plan.preview`,
   :meth:`Plan.violations`, :meth:`Plan.inverse`); :func:`drop_phrases`, :func:`fixes_from_audit`
   build targets.
-* :func:`apply_plan` (also ``client.apply(plan, confirm=True)``): an :class:`ApplyReport`.
+* :func:`apply_plan` (also ``client.apply(plan, confirm=True)``) and :func:`apply_plan_async`
+  (``await async_client.apply(plan, confirm=True)``): an :class:`ApplyReport`.
 
     >>> before = [{"id": "1", "name": "Hi", "vocabulary": ["hello", "hi", "hey", "yo", "hiya"]}]
     >>> plan = plan_changes(before, drop_phrases(before, {"Hi": ["yo"]}))
@@ -17,7 +18,7 @@ rollback).
 
 from __future__ import annotations
 
-from trackerkit.changes._apply import ApplyReport, OperationResult, apply_plan
+from trackerkit.changes._apply import ApplyReport, OperationResult, apply_plan, apply_plan_async
 from trackerkit.changes._diff import diff_accounts
 from trackerkit.changes._plan import Operation, Plan, Preview, Request, plan_changes
 from trackerkit.changes._targets import drop_phrases, fixes_from_audit, merge_trackers
@@ -30,6 +31,7 @@ __all__ = [
     "Preview",
     "Request",
     "apply_plan",
+    "apply_plan_async",
     "diff_accounts",
     "drop_phrases",
     "fixes_from_audit",

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from trackerkit.errors import (
     InvalidParameterError,
     PlanViolationError,
     RateLimitError,
+    ResponseFormatError,
     ServerError,
     SymblAPIError,
     TrackerkitError,
@@ -25,7 +27,7 @@ from trackerkit.errors import (
 )
 from trackerkit.snapshot import read_trackers_file, save_snapshot
 
-__all__ = ["ApplyReport", "OperationResult", "apply_plan"]
+__all__ = ["ApplyReport", "OperationResult", "apply_plan", "apply_plan_async"]
 
 #: statuses of one operation in an :class:`ApplyReport`
 STATUSES = ("verified", "already done", "failed", "unverified", "not attempted")
@@ -176,6 +178,100 @@ def apply_plan(
     ...     apply_plan(client, plan).dry_run
     True
     """
+    report, route = _prepare(client, plan, confirm, max_attempts, backoff, route, punctuation)
+    max_attempts, backoff = int(max_attempts), float(backoff)
+    if not confirm:
+        return report
+    report.backup_path = _backup(client.list_trackers(), backup_dir)
+    for op, result in zip(plan.operations, report.results):
+        steps = _steps(op, result, route, max_attempts, backoff)
+        action: Any = None
+        outcome: Any = None
+        failure: BaseException | None = None
+        try:
+            while True:
+                action = steps.throw(failure) if failure is not None else steps.send(outcome)
+                outcome, failure = None, None
+                try:
+                    if action[0] == "read":
+                        outcome = _state(client, op, result)
+                    elif action[0] == "write":
+                        outcome = client.write(*action[1])
+                    else:
+                        time.sleep(action[1])
+                except TrackerkitError as exc:
+                    failure = exc
+        except StopIteration:
+            continue
+        except _Stop as stop:
+            report.stopped = f"operation {result.index} ({op.kind} {op.name!r}): {stop}"
+            break
+    return report
+
+
+async def apply_plan_async(
+    client: Any,
+    plan: Any,
+    *,
+    confirm: bool = False,
+    backup_dir: str | os.PathLike[str] | None = None,
+    route: str | None = None,
+    max_attempts: int = 4,
+    backoff: float = 0.5,
+    punctuation: str = "newer",
+) -> ApplyReport:
+    """:func:`apply_plan` for an :class:`~trackerkit.AsyncSymblClient` (the same steps, awaited).
+
+    Examples
+    --------
+    >>> import anyio
+    >>> from trackerkit.emulator import SymblEmulator
+    >>> from trackerkit.changes import plan_changes
+    >>> from trackerkit import AsyncSymblClient
+    >>> emulator = SymblEmulator([{"id": "1", "name": "Hi", "vocabulary": ["a", "b", "c", "d", "e"]}])
+    >>> target = [{"id": "1", "name": "Yo", "vocabulary": ["a", "b", "c", "d", "e"]}]
+    >>> plan = plan_changes(emulator.trackers, target)
+    >>> async def main():
+    ...     async with AsyncSymblClient(token=emulator.issue_token(), transport=emulator.transport()) as c:
+    ...         return (await apply_plan_async(c, plan)).dry_run
+    >>> anyio.run(main)
+    True
+    """
+    import anyio  # lazy: heavy
+
+    report, route = _prepare(client, plan, confirm, max_attempts, backoff, route, punctuation)
+    max_attempts, backoff = int(max_attempts), float(backoff)
+    if not confirm:
+        return report
+    report.backup_path = _backup(await client.list_trackers(), backup_dir)
+    for op, result in zip(plan.operations, report.results):
+        steps = _steps(op, result, route, max_attempts, backoff)
+        outcome: Any = None
+        failure: BaseException | None = None
+        try:
+            while True:
+                action = steps.throw(failure) if failure is not None else steps.send(outcome)
+                outcome, failure = None, None
+                try:
+                    if action[0] == "read":
+                        outcome = await _state_async(client, op, result)
+                    elif action[0] == "write":
+                        outcome = await client.write(*action[1])
+                    else:
+                        await anyio.sleep(action[1])
+                except TrackerkitError as exc:
+                    failure = exc
+        except StopIteration:
+            continue
+        except _Stop as stop:
+            report.stopped = f"operation {result.index} ({op.kind} {op.name!r}): {stop}"
+            break
+    return report
+
+
+def _prepare(
+    client: Any, plan: Any, confirm: Any, max_attempts: Any, backoff: Any, route: Any, punctuation: str
+) -> tuple[ApplyReport, str]:
     confirm = check_bool("confirm", confirm)
     max_attempts = int(check_count("max_attempts", max_attempts) or 1)
     backoff = check_number("backoff", backoff, minimum=0.0)
@@ -192,22 +288,28 @@ def apply_plan(
         dry_run=not confirm,
         results=[OperationResult(i, op.kind, op.name, op.tracker_id) for i, op in enumerate(plan.operations)],
     )
-    if not confirm:
-        return report
-    account = client.list_trackers()
+    return report, route
+
+
+def _backup(account: Any, backup_dir: Any) -> str:
     folder = Path(backup_dir if backup_dir is not None else "trackerkit-backups")
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    report.backup_path = str(
-        save_snapshot(account, folder / f"backup-{stamp}.json", source="trackerkit apply")
-    )
-    for op, result in zip(plan.operations, report.results):
-        try:
-            _run_one(client, op, result, route, max_attempts, backoff)
-        except _Stop as stop:
-            report.stopped = f"operation {result.index} ({op.kind} {op.name!r}): {stop}"
-            break
-    return report
+    return str(save_snapshot(account, folder / f"backup-{stamp}.json", source="trackerkit apply"))
+
+
+def _named(op: Any) -> str:
+    return (op.after or op.before or {}).get("name", op.name)
+
+
+def _found(found: list[Any], named: str, result: OperationResult) -> dict[str, Any] | None:
+    found = [t for t in found if t.name == named]
+    if len(found) > 1:
+        raise _Stop(f"{len(found)} trackers are named {named!r}")
+    if found:
+        result.tracker_id = found[0].id
+        return content(found[0])
+    return None
 
 
 def _state(client: Any, op: Any, result: OperationResult) -> dict[str, Any] | None:
@@ -218,29 +320,31 @@ def _state(client: Any, op: Any, result: OperationResult) -> dict[str, Any] | No
             return content(client.get_tracker(result.tracker_id))
         except TrackerNotFoundError:
             return None
-    named = (op.after or op.before or {}).get("name", op.name)
-    found = [t for t in client.find_trackers(named) if t.name == named]
-    if len(found) > 1:
-        raise _Stop(f"{len(found)} trackers are named {named!r}")
-    if found:
-        result.tracker_id = found[0].id
-        return content(found[0])
-    return None
+    return _found(client.find_trackers(_named(op)), _named(op), result)
 
 
-def _read(client: Any, op: Any, result: OperationResult, when: str) -> dict[str, Any] | None:
-    try:
-        return _state(client, op, result)
-    except _Stop:
-        raise
-    except TrackerkitError as exc:
-        raise _Stop(f"could not re-read the tracker {when}: {exc}") from None
+async def _state_async(client: Any, op: Any, result: OperationResult) -> dict[str, Any] | None:
+    if result.tracker_id:
+        try:
+            return content(await client.get_tracker(result.tracker_id))
+        except TrackerNotFoundError:
+            return None
+    return _found(await client.find_trackers(_named(op)), _named(op), result)
 
 
-def _run_one(
-    client: Any, op: Any, result: OperationResult, route: str, attempts: int, backoff: float
-) -> None:
-    current = _read(client, op, result, "before writing")
+def _steps(
+    op: Any, result: OperationResult, route: str, attempts: int, backoff: float
+) -> Generator[tuple[Any, ...], Any, None]:
+    """One operation, without I/O: yields ("read",), ("write", (method, path, body)) or
+    ("sleep", seconds) and receives the answer (or the error thrown in); raises _Stop."""
+
+    def read(when: str) -> Generator[tuple[Any, ...], Any, Any]:
+        try:
+            return (yield ("read",))
+        except TrackerkitError as exc:
+            raise _Stop(f"could not re-read the tracker {when}: {exc}") from None
+
+    current = yield from read("before writing")
     if current == op.after:
         result.status, result.detail = "already done", "the account already held the intended state"
         return
@@ -253,25 +357,24 @@ def _run_one(
     wait = backoff
     while True:
         if result.attempts >= attempts:
-            result.status, result.detail = (
-                "failed",
-                f"gave up after {attempts} attempts; the tracker is unchanged",
-            )
+            result.status = "failed"
+            result.detail = f"gave up after {attempts} attempts; the tracker is unchanged"
             raise _Stop(result.detail)
         result.attempts += 1
         try:
-            answer = client.write(request.method, request.path, request.body)
+            answer = yield ("write", (request.method, request.path, request.body))
         except RateLimitError as exc:  # refused: nothing applied
-            time.sleep(min(exc.retry_after, 30.0) if getattr(exc, "retry_after", None) else wait)
+            retry_after = getattr(exc, "retry_after", None)
+            yield ("sleep", min(retry_after, 30.0) if retry_after else wait)
             wait *= 2
             continue
-        except (ServerError, TransportError) as exc:  # maybe applied: ask the server
-            now = _read(client, op, result, f"after {type(exc).__name__}")
+        except (ServerError, TransportError, ResponseFormatError) as exc:  # maybe applied: ask
+            now = yield from read(f"after {type(exc).__name__}")
             if now == op.after:
                 result.detail = f"{type(exc).__name__} but the write was applied"
                 break
             if now == op.before:
-                time.sleep(wait)
+                yield ("sleep", wait)
                 wait *= 2
                 continue
             result.status, result.detail = "unverified", f"{exc}; the tracker now differs from both states"
@@ -284,7 +387,7 @@ def _run_one(
             if isinstance(made, dict) and made.get("id") is not None:
                 result.tracker_id = str(made["id"])
         break
-    after = _read(client, op, result, "to verify")
+    after = yield from read("to verify")
     if after != op.after:
         result.status = "unverified"
         result.detail = "re-read differs from the intended state: " + _difference(op.after, after)

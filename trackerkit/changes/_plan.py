@@ -14,7 +14,7 @@ from urllib.parse import quote
 from trackerkit._rules import MAX_BODY_BYTES, MAX_TRACKERS, Violation, body_size, tracker_violations
 from trackerkit._validation import check_choice
 from trackerkit.changes._accounts import as_trackers, content
-from trackerkit.changes._apply import apply_plan
+from trackerkit.changes._apply import apply_plan, apply_plan_async
 from trackerkit.changes._diff import diff_rows
 from trackerkit.errors import InvalidParameterError
 
@@ -248,6 +248,12 @@ class Plan:
     def apply(self, client: Any, *, confirm: bool = False, backup_dir: Any = None, **options: Any) -> Any:
         """:func:`trackerkit.changes.apply_plan` of this plan."""
         return apply_plan(client, self, confirm=confirm, backup_dir=backup_dir, **options)
+
+    async def apply_async(
+        self, client: Any, *, confirm: bool = False, backup_dir: Any = None, **options: Any
+    ) -> Any:
+        """:func:`trackerkit.changes.apply_plan_async` of this plan."""
+        return await apply_plan_async(client, self, confirm=confirm, backup_dir=backup_dir, **options)
 
     @classmethod
     def between(cls, account: Any, target: Any) -> Plan:
