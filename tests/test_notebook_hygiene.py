@@ -16,6 +16,7 @@ EXPECTED = [
     "03-interactive-explorer.ipynb",
     "04-vocabulary-audit.ipynb",
     "05-your-symbl-account.ipynb",
+    "07-fix-your-account.ipynb",
 ]
 
 SECRET_PATTERNS = [
