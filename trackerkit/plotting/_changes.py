@@ -91,6 +91,8 @@ class ChangesDisplay(Display):
         self, *, ax: Axes | None = None, pyplot: bool = True, max_label_chars: int = 32
     ) -> ChangesDisplay:
         """Draw the bars, the most changed tracker on top; returns ``self``."""
+        from matplotlib.ticker import MaxNLocator  # lazy: heavy
+
         max_chars = check_count("max_label_chars", max_label_chars, minimum=2)
         n = len(self.counts)
         ax = self._axes(ax, pyplot, (7.5, clip(0.22 * n + 1.4, 2.6, 30.0)))
@@ -107,10 +109,13 @@ class ChangesDisplay(Display):
         ticks = list(range(0, n, step))
         ax.set_yticks(ticks, [label(self.counts.index[i], max_chars) for i in ticks], fontsize=size)
         ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xlim(0, float(left.max()) * 1.05 + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("changes")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        self.legend_ = ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
+        # beside the bars, never over them
+        self.legend_ = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         return self
 
 
