@@ -27,7 +27,7 @@ FAULTS = {
     "500": 500,
     "502 html page": Fault.html(502),
     "429": Fault.rate_limit("0"),
-    "timeout after applied": Fault.slow_body(3.0),
+    "timeout after applied": Fault.slow_body(6.0),
 }
 SCENARIOS: Counter[str] = Counter()  # counted as they run; the total is asserted at the end
 
@@ -57,15 +57,21 @@ def target_account() -> list[dict]:
     return [account[0], *account[2:], new]
 
 
-def client_for(emu: SymblEmulator, url: str, route: str) -> SymblClient:
+def client_for(emu: SymblEmulator, url: str, route: str, timeout: float = 30.0) -> SymblClient:
+    """A client with tiny backoffs; a generous timeout (load-robust) unless a scenario times out."""
     return SymblClient(
         token=emu.issue_token(),
         base_url=url,
         id_route=route,
-        timeout=1.0,
+        timeout=timeout,
         backoff_base=0.01,
         backoff_max=0.02,
     )
+
+
+def timeout_for(fault: str) -> float:
+    """The client timeout of a scenario: 2 s when the fault is a body slower than that (6 s)."""
+    return 2.0 if fault == "timeout after applied" else 30.0
 
 
 def by_name(trackers) -> dict[str, dict]:
@@ -118,7 +124,7 @@ def test_a_fault_at_every_write_step(route, step, fault, tmp_path):
     plan = plan_changes(initial, target_account())
     assert [op.kind for op in plan.operations] == ["delete", "update", "create"]
     emu.script(*([None] * step), FAULTS[fault], method="write")
-    with emu.serve() as url, client_for(emu, url, route) as client:
+    with emu.serve() as url, client_for(emu, url, route, timeout_for(fault)) as client:
         report = apply_plan(client, plan, confirm=True, backup_dir=tmp_path, backoff=0.01)
         check_invariants(emu, plan, report, initial)
         # One fault, then the server behaves: the run completes; a write whose answer was lost
@@ -265,7 +271,12 @@ def test_a_fault_at_every_write_step_async(step, fault, tmp_path):
     plan = plan_changes(initial, target_account())
     emu.script(*([None] * step), FAULTS[fault], method="write")
     with emu.serve() as url:
-        options = {"token": emu.issue_token(), "base_url": url, "timeout": 1.0, "backoff_base": 0.01}
+        options = {
+            "token": emu.issue_token(),
+            "base_url": url,
+            "timeout": timeout_for(fault),
+            "backoff_base": 0.01,
+        }
 
         async def run():
             async with AsyncSymblClient(**options) as client:

@@ -144,7 +144,7 @@ def test_account_limit_of_500(client):
 
 
 def test_a_second_overlapping_write_gets_429(emu):
-    emu.script(Fault.delay(0.5), method="write")  # the first write is held in flight
+    emu.script(Fault.delay(3.0), method="write")  # the first write is held in flight
     errors: list[Exception] = []
     with emu.serve() as url:
         token = emu.issue_token()
