@@ -302,7 +302,7 @@ def test_zz_scenario_count(request):
     collected = [
         item
         for item in request.session.items
-        if item.module is request.module and item.name != "test_zz_scenario_count"
+        if getattr(item, "module", None) is request.module and item.name != "test_zz_scenario_count"
     ]
     assert len(collected) <= EXPECTED_SCENARIOS
     if len(collected) == EXPECTED_SCENARIOS:
