@@ -466,6 +466,9 @@ def test_help_is_plain_text_and_every_option_shows_its_default():
         "match",
         "report",
         "hits",
+        "diff",
+        "plan",
+        "apply",
     }
     for name, parser in parsers.items():
         shown = run(*([] if name == "trackerkit" else [name]), "--help", env={"COLUMNS": "100"}).stdout

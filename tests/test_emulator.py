@@ -78,8 +78,13 @@ def test_bad_requests_get_symbl_shaped_errors(emulator, target, status):
     assert isinstance(body["message"], str)
 
 
-def test_write_methods_are_refused(emulator):
+def test_writes_need_a_valid_token_and_unknown_methods_are_refused(emulator):
+    # The emulator writes since issue 16 (tests/test_changes_emulator.py); never without a token.
+    before = emulator.trackers
     reply = emulator.handle("POST", "/v1/manage/trackers", {"Authorization": "Bearer x"}, b"{}")
+    assert reply.status == 401 and emulator.trackers == before and emulator.write_log == []
+    token = emulator.issue_token()
+    reply = emulator.handle("OPTIONS", "/v1/manage/trackers", {"Authorization": f"Bearer {token}"})
     assert reply.status == 405
 
 

@@ -17,6 +17,7 @@ EXPECTED = [
     "04-vocabulary-audit.ipynb",
     "05-your-symbl-account.ipynb",
     "06-tracker-hits.ipynb",
+    "07-fix-your-account.ipynb",
     "08-by-meaning.ipynb",
 ]
 

@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trackerkit import analysis, cli_hits, report
+from trackerkit import analysis, cli_changes, cli_hits, report
 from trackerkit._text import formula_safe, json_printable, printable
 from trackerkit._version import __version__
 from trackerkit.analysis._audit import not_listed
@@ -573,6 +573,9 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "match": _cmd_match,
     "report": _cmd_report,
     "hits": lambda args: cli_hits.run(args, emit=emit, open_source=open_source),
+    **dict.fromkeys(
+        cli_changes.COMMANDS, lambda args: cli_changes.run(args, emit=emit, open_source=open_source)
+    ),
 }
 
 
@@ -844,6 +847,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("hits", cli_hits.HELP, cli_hits.EXAMPLE)
     cli_hits.add_arguments(p)
     format_arg(p)
+    for name, (help_text, example) in cli_changes.COMMANDS.items():
+        p = command(name, help_text, example)
+        cli_changes.add_arguments(name, p)
+        if name == "diff":
+            format_arg(p)
 
     return parser
 

@@ -6,6 +6,7 @@
     ├── TrackerDataError (ValueError)     a payload, snapshot or frame is malformed
     ├── InvalidParameterError (ValueError, TypeError)
     │                                     a function was called with a wrong argument
+    ├── PlanViolationError (ValueError)   a change plan breaks Symbl's rules: nothing was sent
     ├── AmbiguousTrackerError (LookupError)
     │                                     a key matches several trackers by name
     ├── CredentialsError                  no credentials were found for the live API
@@ -65,6 +66,7 @@ __all__ = [
     "InvalidParameterError",
     "MissingDependencyError",
     "PayloadTooLargeError",
+    "PlanViolationError",
     "RateLimitError",
     "ResponseFormatError",
     "ResultTooLargeError",
@@ -125,6 +127,14 @@ class TrackerDataError(TrackerkitError, ValueError):
         self.index = index
         self.tracker_id = tracker_id
         self.field = field
+
+
+class PlanViolationError(TrackerkitError, ValueError):
+    """A change plan breaks Symbl's rules; ``violations`` lists them. Nothing was sent."""
+
+    def __init__(self, message: str, *, violations: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.violations = list(violations)
 
 
 class AmbiguousTrackerError(TrackerkitError, LookupError):

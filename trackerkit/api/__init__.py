@@ -8,6 +8,9 @@
   start_time=, end_time=)`` (a :class:`ConversationList` that says its window),
   ``get_conversation(id)``, ``get_messages(id)``, ``get_tracker_results(id)`` and
   ``get_conversations(ids, concurrency=8)``; retries, token refresh and pagination included.
+  Writes only when asked: ``write(method, path, body)`` (sent once, never retried blindly),
+  ``create_tracker``, ``update_tracker``, ``delete_tracker``, and ``apply(plan, confirm=True)``
+  (see :mod:`trackerkit.changes`).
 * :func:`find_credentials`: where credentials come from (arguments, environment, symbl.conf).
 
 One concern per module: ``_protocol`` (requests and responses, no I/O), ``_conversations``

@@ -24,7 +24,7 @@ from typing import Any, Literal, overload
 import anyio
 import httpx
 
-from trackerkit._validation import check_count
+from trackerkit._validation import check_choice, check_count
 from trackerkit.api._base import BaseClient, scrub_errors
 from trackerkit.api._conversations import (
     DEFAULT_PAGE_SIZE,
@@ -289,6 +289,31 @@ class AsyncSymblClient(BaseClient):
                 bar.close()
         if failures:
             raise failures[0]
+
+    # -- writes (only ever called on purpose: see trackerkit.changes.apply_plan_async) -------
+
+    @scrub_errors
+    async def write(self, method: str, path: str, body: Any = None) -> Any:
+        """:meth:`SymblClient.write <trackerkit.SymblClient.write>`, awaited: one write, sent
+        once (again only after a 401, with a fresh token); the response's JSON."""
+        method = check_choice("method", method, ("POST", "PUT", "PATCH", "DELETE"))
+        if not isinstance(path, str) or not path.startswith("/v1/manage/"):
+            raise InvalidParameterError(f"path must start with /v1/manage/, got {path!r}", parameter="path")
+        budget = self._new_budget()
+        token = await self._token(budget)
+        for attempt in range(2):
+            response = await self._send(self._endpoint.write_request(method, path, body, token), budget)
+            if response.status_code == 401 and attempt == 0 and self._tokens.invalidate(token):
+                logger.info("401 for %s %s: generating a new token, then trying once more", method, path)
+                token = await self._token(budget)
+                continue
+            return self._endpoint.read_json(response, self._secrets(), budget)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def apply(self, plan: Any, *, confirm: bool = False, backup_dir: Any = None) -> Any:
+        """Apply a :class:`trackerkit.changes.Plan`: ``await plan.apply_async(self, ...)`` (see
+        :func:`trackerkit.changes.apply_plan_async`; nothing is written unless ``confirm=True``)."""
+        return await plan.apply_async(self, confirm=confirm, backup_dir=backup_dir)
 
     async def _list(self, params: dict[str, Any]) -> list[Tracker]:
         budget = self._new_budget()  # one deadline and size budget for all pages

@@ -56,6 +56,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import anyio
 import httpx
 
+from trackerkit._rules import MAX_BODY_BYTES, MAX_TRACKERS, tracker_violations
 from trackerkit.api._conversations import CONVERSATIONS_PATH, DEFAULT_WINDOW, RESULTS_ROUTES
 from trackerkit.conversation import parse_timestamp
 from trackerkit.errors import InvalidParameterError, TrackerDataError
@@ -68,6 +69,7 @@ __all__ = ["Fault", "SymblEmulator"]
 
 TOKEN_PATH = "/oauth2/token:generate"
 LIST_PATH = "/v1/manage/trackers"
+CREATE_ONE_PATH = "/v1/manage/tracker"
 _BY_ID_PREFIXES = ("/v1/manage/tracker/", "/v1/manage/trackers/")
 _REASONS = {
     200: "OK",
@@ -76,6 +78,8 @@ _REASONS = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Payload Too Large",
     429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",
@@ -118,8 +122,14 @@ class Fault:
 
     @classmethod
     def drop(cls) -> Fault:
-        """Send the headers and half the body, then close the connection."""
+        """Send the headers and half the body, then close the connection. For a write this is
+        "applied, but the response was lost": the server changed the account first."""
         return cls("drop")
+
+    @classmethod
+    def reset(cls) -> Fault:
+        """Close the connection before the request is handled: nothing applied, no answer."""
+        return cls("reset")
 
     @classmethod
     def truncate(cls) -> Fault:
@@ -147,6 +157,7 @@ class Reply:
     delay: float = 0.0
     body_delay: float = 0.0
     drop: bool = False
+    reset: bool = False  # close without answering
 
     @property
     def reason(self) -> str:
@@ -193,8 +204,21 @@ class SymblEmulator:
     conversations are listed newest first (``order=asc`` for oldest first), ties by id; a
     conversation without a readable ``startTime`` is never listed (it can still be fetched).
 
-    Counters: :attr:`requests` (per path), :attr:`max_in_flight`, :meth:`count`;
-    :attr:`request_log` holds the last 10,000 request targets (path and query).
+    Writes (see :mod:`trackerkit._rules` for the rules checked): ``POST
+    /v1/manage/tracker`` (one), ``POST /v1/manage/trackers`` (an object: the newer create,
+    which requires ``categories`` and ``languages``; an array: the older bulk create),
+    ``POST /v1/manage/trackers/bulk``, ``PUT /v1/manage/tracker/{id}`` (the whole tracker),
+    ``PATCH /v1/manage/trackers/{id}`` (a JSON-patch array), ``DELETE`` on either by-id path.
+    Errors: 400 with a message (rules, bad bodies), 404, 409 (duplicate name, case-sensitive),
+    413 (body over 1 MB), 429 (a second write while one is in flight). A bulk create is all or
+    nothing. ``put_merges=True`` makes PUT keep the old phrases and append the new ones (the
+    documented example's behaviour); ``punctuation`` picks the character rule ("newer" or
+    "older"); ``max_trackers`` the account limit (500). :meth:`Fault.drop` on a write is "applied,
+    but the response was lost"; :meth:`Fault.reset` closes the connection before anything is
+    applied. Applied writes are listed in :attr:`write_log`.
+
+    Counters: :attr:`requests` (per path), :attr:`max_in_flight`, :attr:`max_writes_in_flight`,
+    :meth:`count`; :attr:`request_log` holds the last 10,000 request targets (path and query).
     """
 
     def __init__(
@@ -211,6 +235,9 @@ class SymblEmulator:
         results_paths: Sequence[str] = RESULTS_ROUTES,
         max_page_size: int = 100,
         now: dt.datetime | None = None,
+        put_merges: bool = False,
+        punctuation: str = "newer",
+        max_trackers: int = MAX_TRACKERS,
     ) -> None:
         if conversations is None and (
             trackers is None or (isinstance(trackers, str) and trackers == "sample")
@@ -245,12 +272,19 @@ class SymblEmulator:
         self._list_body = json.dumps({"trackers": self._trackers}, ensure_ascii=False).encode("utf-8")
         self._lock = threading.Lock()
         self._tokens: dict[str, float | None] = {}  # token -> expiry (monotonic), None: never
-        self._script: list[tuple[Fault | None, str]] = []
-        self._always: list[tuple[Fault, str]] = []
+        self._script: list[tuple[Fault | None, str, str | None]] = []
+        self._always: list[tuple[Fault, str, str | None]] = []
         self.requests: Counter[str] = Counter()
         self.request_log: deque[str] = deque(maxlen=10_000)
         self.in_flight = 0
         self.max_in_flight = 0
+        self.writes_in_flight = 0
+        self.max_writes_in_flight = 0
+        self.write_log: list[tuple[str, str]] = []  # (method, path) of every write applied
+        self.put_merges = put_merges
+        self.punctuation = punctuation
+        self.max_trackers = max_trackers
+        self._next_id = 5_100_000_000_000_000
         self.url: str | None = None
 
     def __repr__(self) -> str:
@@ -270,24 +304,28 @@ class SymblEmulator:
 
     # -- scripting faults ------------------------------------------------------------------
 
-    def script(self, *steps: Fault | int | None, path: str = "/v1/") -> SymblEmulator:
+    def script(
+        self, *steps: Fault | int | None, path: str = "/v1/", method: str | None = None
+    ) -> SymblEmulator:
         """Queue how the next requests under ``path`` are answered, one step each.
 
         A step is a :class:`Fault`, an error status (``503``) or ``None``/``200`` (answer
-        normally). Requests outside ``path`` (by default: the token endpoint) are unaffected.
+        normally). Requests outside ``path`` (by default: the token endpoint) are unaffected;
+        ``method`` ("GET", "PUT"..., or "write" for any but GET) narrows the steps to those.
         """
         with self._lock:
             for step in steps:
-                self._script.append((_as_fault(step), path))
+                self._script.append((_as_fault(step), path, method))
         return self
 
-    def always(self, fault: Fault | int, *, path: str = "/v1/") -> SymblEmulator:
-        """Answer every request under ``path`` with ``fault`` until :meth:`clear_faults`."""
+    def always(self, fault: Fault | int, *, path: str = "/v1/", method: str | None = None) -> SymblEmulator:
+        """Answer every request under ``path`` (and ``method``, as in :meth:`script`) with
+        ``fault`` until :meth:`clear_faults`."""
         step = _as_fault(fault)
         if step is None:
             raise InvalidParameterError("always() needs a fault, not a normal answer", parameter="fault")
         with self._lock:
-            self._always.append((step, path))
+            self._always.append((step, path, method))
         return self
 
     def clear_faults(self) -> None:
@@ -329,15 +367,21 @@ class SymblEmulator:
             self.max_in_flight = self.in_flight
 
     @contextlib.contextmanager
-    def _flight(self) -> Iterator[None]:
+    def _flight(self, method: str = "GET") -> Iterator[None]:
+        write = method.upper() not in ("GET", "HEAD")
         with self._lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            if write:
+                self.writes_in_flight += 1
+                self.max_writes_in_flight = max(self.max_writes_in_flight, self.writes_in_flight)
         try:
             yield
         finally:
             with self._lock:
                 self.in_flight -= 1
+                if write:
+                    self.writes_in_flight -= 1
 
     # -- the protocol ----------------------------------------------------------------------
 
@@ -348,8 +392,10 @@ class SymblEmulator:
         with self._lock:
             self.requests[path] += 1
             self.request_log.append(target)
-            fault = self._next_fault(path)
+            fault = self._next_fault(path, method.upper())
         delay = self.latency
+        if fault is not None and fault.kind == "reset":
+            return Reply(0, b"", reset=True)
         if fault is not None and fault.kind == "delay":
             delay += fault.seconds
         if fault is not None and fault.kind == "status":
@@ -376,13 +422,18 @@ class SymblEmulator:
                 reply.body_delay = fault.seconds
         return reply
 
-    def _next_fault(self, path: str) -> Fault | None:
-        for position, (step, prefix) in enumerate(self._script):
-            if path.startswith(prefix):
+    def _next_fault(self, path: str, method: str = "GET") -> Fault | None:
+        def applies(prefix: str, only: str | None) -> bool:
+            if only is not None and only.upper() != method and not (only == "write" and method != "GET"):
+                return False
+            return path.startswith(prefix)
+
+        for position, (step, prefix, only) in enumerate(self._script):
+            if applies(prefix, only):
                 del self._script[position]
                 return step
-        for step, prefix in self._always:
-            if path.startswith(prefix):
+        for step, prefix, only in self._always:
+            if applies(prefix, only):
                 return step
         return None
 
@@ -400,15 +451,20 @@ class SymblEmulator:
             if denied is not None:
                 return denied
             return self._conversation_route(path, parse_qs(query, keep_blank_values=True))
+        if path == CREATE_ONE_PATH and method == "POST":
+            denied = self._check_token(headers)
+            return denied if denied is not None else self._write(method, path, None, body)
         is_list = path in (LIST_PATH, LIST_PATH + "/")
         by_id = next((path[len(p) :] for p in _BY_ID_PREFIXES if path.startswith(p)), None)
         if not is_list and not by_id:
             return _error(404, f"No route for {path}")
-        if method != "GET":
-            return _error(405, "Method not allowed (the emulator is read only)")
+        if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            return _error(405, "Method not allowed")
         denied = self._check_token(headers)
         if denied is not None:
             return denied
+        if method != "GET":
+            return self._write(method, path, by_id, body)
         params = parse_qs(query, keep_blank_values=True)
         if by_id:
             if params:
@@ -421,6 +477,112 @@ class SymblEmulator:
                 )
             return _json_reply(200, {"tracker": tracker})
         return self._list(params)
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _write(self, method: str, path: str, by_id: str | None, body: bytes) -> Reply:
+        """Create, update or delete (see the "Writing trackers" notes): one write at a time."""
+        with self._lock:
+            overlapping = self.writes_in_flight > 1
+        if overlapping:
+            return _error(429, "Too many concurrent write requests: one at a time per account")
+        if len(body) > MAX_BODY_BYTES:
+            return _error(413, f"Request body larger than {MAX_BODY_BYTES} bytes")
+        data: Any = None
+        if method in ("POST", "PUT", "PATCH"):
+            try:
+                data = json.loads(body or b"null")
+            except ValueError:
+                return _error(400, "Request body must be JSON")
+        with self._lock:  # the account changes atomically
+            if by_id is None:
+                if method != "POST":
+                    return _error(405, "Method not allowed")
+                if path == CREATE_ONE_PATH or isinstance(data, dict):
+                    reply = self._create([data], bulk=False, newer=path != CREATE_ONE_PATH)
+                elif isinstance(data, list):
+                    reply = self._create(data, bulk=True, newer=False)
+                else:
+                    reply = _error(400, "Request body must be a tracker object or an array of trackers")
+            elif by_id == "bulk" and path.startswith(_BY_ID_PREFIXES[1]):
+                if method != "POST":
+                    return _error(405, "Method not allowed")
+                if not isinstance(data, list):
+                    return _error(400, "Request body must be an array")
+                reply = self._create(data, bulk=True, newer=True)
+            else:
+                reply = self._change(method, path, unquote(by_id), data)
+            if reply.status == 200:
+                self.write_log.append((method, path))
+                self._list_body = json.dumps({"trackers": self._trackers}, ensure_ascii=False).encode("utf-8")
+        return reply
+
+    def _problem(self, tracker: dict[str, Any], *, newer: bool, replacing: str | None = None) -> Reply | None:
+        violations = tracker_violations(
+            tracker, punctuation=self.punctuation, require=("categories", "languages") if newer else ()
+        )
+        if violations:
+            return _error(400, "; ".join(v.message for v in violations))
+        name = tracker["name"]
+        if any(t["name"] == name and t["id"] != replacing for t in self._trackers):
+            return _json_reply(
+                409, {"message": f"A tracker named {name!r} already exists", "statusCode": 409}
+            )
+        return None
+
+    def _create(self, bodies: list[Any], *, bulk: bool, newer: bool) -> Reply:
+        if len(self._trackers) + len(bodies) > self.max_trackers:
+            return _error(400, f"An account holds at most {self.max_trackers} trackers")
+        made: list[dict[str, Any]] = []
+        names: set[str] = set()
+        for body in bodies:
+            if not isinstance(body, dict):
+                return _error(400, "Each tracker must be an object")
+            tracker = {k: v for k, v in body.items() if k not in ("id", "createdOn", "updatedOn")}
+            problem = self._problem(tracker, newer=newer)
+            if problem is None and tracker["name"] in names:
+                problem = _json_reply(409, {"message": f"A tracker named {tracker['name']!r} already exists"})
+            if problem is not None:
+                return problem  # bulk: all or nothing (the emulator's choice)
+            names.add(tracker["name"])
+            self._next_id += 1
+            made.append({"id": str(self._next_id), **tracker})
+        self._trackers = [*self._trackers, *made]
+        self._by_id = {t["id"]: t for t in self._trackers}
+        return _json_reply(200, {"trackers": made} if bulk else {"tracker": made[0]})
+
+    def _change(self, method: str, path: str, tracker_id: str, data: Any) -> Reply:
+        current = self._by_id.get(tracker_id)
+        if current is None:
+            return _json_reply(404, {"message": f"Tracker with id {tracker_id} not found", "statusCode": 404})
+        newer = path.startswith(_BY_ID_PREFIXES[1])
+        if method == "DELETE":
+            self._trackers = [t for t in self._trackers if t["id"] != tracker_id]
+            self._by_id = {t["id"]: t for t in self._trackers}
+            return _json_reply(200, {"id": tracker_id, "type": "tracker", "deleted": True})
+        if method == "PATCH" and newer:
+            updated = _apply_patch(current, data)
+            if isinstance(updated, Reply):
+                return updated
+        elif method == "PUT" and not newer:
+            if not isinstance(data, dict):
+                return _error(400, "Request body must be a tracker object")
+            if "id" in data and str(data["id"]) != tracker_id:
+                return _error(400, f"Body id {data['id']!r} does not match the path's {tracker_id}")
+            updated = {k: v for k, v in data.items() if k not in ("createdOn", "updatedOn")}
+            updated["id"] = tracker_id
+            if self.put_merges and isinstance(updated.get("vocabulary"), list):
+                # The documented example's behaviour: old phrases kept, new ones appended.
+                old = list(current.get("vocabulary", []))
+                updated["vocabulary"] = old + [p for p in updated["vocabulary"] if p not in old]
+        else:
+            return _error(405, f"{method} is not allowed on {path}")
+        problem = self._problem(updated, newer=False, replacing=tracker_id)
+        if problem is not None:
+            return problem
+        self._trackers = [updated if t["id"] == tracker_id else t for t in self._trackers]
+        self._by_id = {t["id"]: t for t in self._trackers}
+        return _json_reply(200, {"tracker": updated})
 
     def _list(self, params: dict[str, list[str]]) -> Reply:
         unknown = sorted(set(params) - {"name", "nextToken"})
@@ -590,6 +752,52 @@ def _as_fault(step: Fault | int | None) -> Fault | None:
     )
 
 
+_PATCHABLE = ("name", "description", "categories", "languages", "vocabulary", "excludeVocabulary")
+
+
+def _apply_patch(current: dict[str, Any], operations: Any) -> dict[str, Any] | Reply:
+    """``current`` after a JSON-patch array of add/replace/remove operations on the tracker's
+    fields (and ``/vocabulary/-`` or ``/vocabulary/N`` items), or a 400 reply."""
+    if not isinstance(operations, list):
+        return _error(400, "Request body must be an array")
+    updated = {k: (list(v) if isinstance(v, list) else v) for k, v in current.items()}
+    for n, op in enumerate(operations):
+        if not isinstance(op, dict) or op.get("op") not in ("add", "replace", "remove"):
+            return _error(400, f"Operation {n}: op must be add, replace or remove")
+        target = op.get("path")
+        parts = target.strip("/").split("/") if isinstance(target, str) and target.startswith("/") else []
+        if not parts or parts[0] not in _PATCHABLE or len(parts) > 2:
+            return _error(400, f"Operation {n}: path {target!r} cannot be changed")
+        field_name = parts[0]
+        if op["op"] != "remove" and "value" not in op:
+            return _error(400, f"Operation {n}: value is required")
+        if len(parts) == 1:
+            if op["op"] == "remove":
+                if field_name in ("name", "vocabulary"):
+                    return _error(400, f"Operation {n}: {field_name} cannot be removed")
+                updated.pop(field_name, None)
+            else:
+                updated[field_name] = op["value"]
+            continue
+        items = updated.get(field_name)
+        if not isinstance(items, list):
+            return _error(400, f"Operation {n}: {field_name} is not an array")
+        index_text = parts[1]
+        if index_text == "-" and op["op"] == "add":
+            items.append(op["value"])
+            continue
+        if not index_text.isdigit() or int(index_text) >= len(items) + (op["op"] == "add"):
+            return _error(400, f"Operation {n}: no item {index_text!r} in {field_name}")
+        index = int(index_text)
+        if op["op"] == "add":
+            items.insert(index, op["value"])
+        elif op["op"] == "replace":
+            items[index] = op["value"]
+        else:
+            del items[index]
+    return updated
+
+
 def _encode_page_token(offset: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
 
@@ -712,7 +920,7 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
-        with self.emulator._flight():
+        with self.emulator._flight(request.method):
             reply = self.emulator.handle(request.method, _target(request), request.headers, body)
             if reply.delay:
                 time.sleep(reply.delay)
@@ -723,7 +931,7 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
-        with self.emulator._flight():
+        with self.emulator._flight(request.method):
             reply = self.emulator.handle(request.method, _target(request), request.headers, body)
             if reply.delay:
                 await anyio.sleep(reply.delay)
@@ -745,6 +953,10 @@ def _body_wait(reply: Reply, request: httpx.Request) -> float:
 
 
 def _to_response(reply: Reply, request: httpx.Request) -> httpx.Response:
+    if reply.reset:
+        raise httpx.RemoteProtocolError(
+            "emulated: server disconnected without sending a response", request=request
+        )
     read_timeout = request.extensions.get("timeout", {}).get("read")
     if reply.body_delay and read_timeout is not None and reply.body_delay >= read_timeout:
         raise httpx.ReadTimeout("emulated: the body came later than the read timeout", request=request)
@@ -809,8 +1021,13 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         emulator = self.server.emulator
-        with emulator._flight():
+        with emulator._flight(self.command):
             reply = emulator.handle(self.command, self.path, dict(self.headers.items()), body)
+            if reply.reset:
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
             if reply.delay and self._client_gone_within(reply.delay):
                 self.close_connection = True
                 return

@@ -221,6 +221,20 @@ class Endpoint:
         }
         return httpx.Request("GET", self.url(path), params=dict(params or {}), headers=headers)
 
+    def write_request(self, method: str, path: str, body: Any, token: str) -> httpx.Request:
+        """A write (POST, PUT, PATCH, DELETE) with a compact JSON body (none for DELETE)."""
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "Content-Type": "application/json",
+            "User-Agent": self.user_agent,
+        }
+        content = None
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return httpx.Request(method, self.url(path), content=content, headers=headers)
+
     def token_request(self, app_id: str, app_secret: str) -> httpx.Request:
         body = {"type": "application", "appId": app_id, "appSecret": app_secret}
         headers = {

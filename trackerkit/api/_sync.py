@@ -17,14 +17,14 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Any, Literal, overload
 
 import httpcore
 import httpx
 
-from trackerkit._validation import check_count
+from trackerkit._validation import check_choice, check_count
 from trackerkit.api._base import BaseClient, scrub_errors
 from trackerkit.api._conversations import (
     DEFAULT_PAGE_SIZE,
@@ -63,7 +63,7 @@ from trackerkit.errors import (
     ResponseFormatError,
     TrackerNotFoundError,
 )
-from trackerkit.model import Tracker
+from trackerkit.model import Tracker, parse_trackers
 
 __all__ = ["SymblClient"]
 
@@ -71,7 +71,7 @@ logger = logging.getLogger("trackerkit.api")
 
 
 class SymblClient(BaseClient):
-    """A blocking client for the Symbl trackers API (read only).
+    """A blocking client for the Symbl trackers API (reads; writes only when asked: :meth:`write`).
 
     Credentials: ``token=``, or ``app_id=`` + ``app_secret=``, or the environment / a
     ``symbl.conf`` (see :func:`trackerkit.api.find_credentials`). ``transport=`` (an httpx
@@ -429,6 +429,62 @@ class SymblClient(BaseClient):
             pool.shutdown(wait=not interrupted, cancel_futures=True)
             if bar is not None:
                 bar.close()
+
+    # -- writes (only ever called on purpose: see trackerkit.changes.apply_plan) -------------
+
+    @scrub_errors
+    def write(self, method: str, path: str, body: Any = None) -> Any:
+        """Send one write (``POST``/``PUT``/``PATCH``/``DELETE`` on a ``/v1/manage/...`` path)
+        once, and return the response's JSON.
+
+        Never retried here (a write whose response was lost may have been applied: the caller
+        re-reads and decides, as :func:`trackerkit.changes.apply_plan` does), except once after
+        a 401 with a fresh token (a refused request changed nothing). Errors: the
+        :class:`SymblAPIError` subclass for the status (409 :class:`ConflictError`, 413
+        :class:`PayloadTooLargeError`, 429 :class:`RateLimitError`...), or
+        :class:`TransportError` when no complete answer came.
+        """
+        method = check_choice("method", method, ("POST", "PUT", "PATCH", "DELETE"))
+        if not isinstance(path, str) or not path.startswith("/v1/manage/"):
+            raise InvalidParameterError(f"path must start with /v1/manage/, got {path!r}", parameter="path")
+        budget = self._new_budget()
+        token = self._token(budget)
+        for attempt in range(2):
+            response = self._send(self._endpoint.write_request(method, path, body, token), budget)
+            if response.status_code == 401 and attempt == 0 and self._tokens.invalidate(token):
+                logger.info("401 for %s %s: generating a new token, then trying once more", method, path)
+                token = self._token(budget)
+                continue
+            return self._endpoint.read_json(response, self._secrets(), budget)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def create_tracker(self, tracker: Mapping[str, Any]) -> Tracker:
+        """Create one tracker (older ``POST /v1/manage/tracker``, or the newer ``POST
+        /v1/manage/trackers`` with ``id_route="plural"``); the created record, with its id."""
+        path = "/v1/manage/tracker" if self.id_route == "legacy" else LIST_PATH
+        body = {k: v for k, v in dict(tracker).items() if k not in ("id", "createdOn", "updatedOn")}
+        return parse_trackers(self.write("POST", path, body))[0]
+
+    def update_tracker(self, tracker: Mapping[str, Any]) -> Tracker:
+        """Replace a tracker's fields by those of ``tracker`` (which holds its ``id``): PUT of the
+        whole tracker (legacy route) or a JSON-patch array of replace operations (plural route)."""
+        data = dict(tracker)
+        tid = normalize_id(data.get("id"))
+        if self.id_route == "legacy":
+            payload = self.write("PUT", tracker_path(tid, "legacy"), data)
+        else:
+            ops = [{"op": "replace", "path": f"/{k}", "value": v} for k, v in data.items() if k != "id"]
+            payload = self.write("PATCH", tracker_path(tid, "plural"), ops)
+        return parse_trackers(payload)[0]
+
+    def delete_tracker(self, tracker_id: str | int) -> None:
+        """Delete one tracker (DELETE on the configured by-id route)."""
+        self.write("DELETE", tracker_path(normalize_id(tracker_id), self.id_route))
+
+    def apply(self, plan: Any, *, confirm: bool = False, backup_dir: Any = None) -> Any:
+        """Apply a :class:`trackerkit.changes.Plan` to this account: ``plan.apply(self, ...)``,
+        see :func:`trackerkit.changes.apply_plan` (nothing is written unless ``confirm=True``)."""
+        return plan.apply(self, confirm=confirm, backup_dir=backup_dir)
 
     def _list(self, params: dict[str, Any]) -> list[Tracker]:
         budget = self._new_budget()  # one deadline and size budget for all pages

@@ -26,6 +26,8 @@ Axes.
 :class:`PrecisionDisplay`           reviewed precision with Wilson intervals (:func:`plot_precision`)
 :class:`VocabularyChangeDisplay`    what a vocabulary change gains and loses
                                     (:func:`plot_vocabulary_change`)
+:class:`ChangesDisplay`             what changed per tracker, from ``diff_accounts``
+                                    (:func:`plot_changes`)
 =================================== ===========================================================
 
     >>> import trackerkit
@@ -55,6 +57,8 @@ _LAZY = {
     "escape_label": "trackerkit.plotting._base",
     "figure_to_png": "trackerkit.plotting._base",
     "truncate_label": "trackerkit.plotting._base",
+    "ChangesDisplay": "trackerkit.plotting._changes",
+    "plot_changes": "trackerkit.plotting._changes",
     "SimilarityHeatmapDisplay": "trackerkit.plotting._heatmap",
     "plot_similarity_heatmap": "trackerkit.plotting._heatmap",
     "TrackerComparisonDisplay": "trackerkit.plotting._comparison",
@@ -83,6 +87,7 @@ _LAZY = {
 
 __all__ = [
     "OKABE_ITO",
+    "ChangesDisplay",
     "CoOccurrenceDisplay",
     "DendrogramDisplay",
     "HitRatesDisplay",
@@ -98,6 +103,7 @@ __all__ = [
     "close_figure",
     "escape_label",
     "figure_to_png",
+    "plot_changes",
     "plot_co_occurrence",
     "plot_dendrogram",
     "plot_hit_rates",
@@ -117,6 +123,7 @@ __getattr__, __dir__ = attach(__name__, _LAZY, globals())
 
 if TYPE_CHECKING:
     from trackerkit.plotting._base import OKABE_ITO, close_figure, escape_label, figure_to_png, truncate_label
+    from trackerkit.plotting._changes import ChangesDisplay, plot_changes
     from trackerkit.plotting._comparison import TrackerComparisonDisplay, plot_tracker_comparison
     from trackerkit.plotting._dendrogram import DendrogramDisplay, plot_dendrogram
     from trackerkit.plotting._distribution import SimilarityDistributionDisplay, plot_similarity_distribution
