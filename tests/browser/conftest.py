@@ -20,6 +20,7 @@ be seen working in a browser, and a silent skip would hide that they were not.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -174,12 +175,11 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def voila_url(tmp_path_factory, request) -> Iterator[str]:
-    """Voila serving the explore notebook; yields its base URL."""
-    require_browser_stack()
-    root = tmp_path_factory.mktemp("voila")
-    notebook = write_notebook(root / "explore_app.ipynb")
+@contextlib.contextmanager
+def serve_notebook(notebook: Path) -> Iterator[str]:
+    """Voila serving ``notebook`` (in its own folder, with no user config) on a free loopback
+    port; yields its base URL, stops the server afterwards. Its log is ``voila.log`` beside it."""
+    root = notebook.parent
     env = dict(os.environ)
     env.update(
         JUPYTER_RUNTIME_DIR=str(root / "runtime"),
@@ -209,7 +209,6 @@ def voila_url(tmp_path_factory, request) -> Iterator[str]:
         )
     try:
         wait_for_port(port, proc, log)
-        request.config.stash[VOILA_LOG] = log
         yield f"http://127.0.0.1:{port}/"
     finally:
         if proc.poll() is None:
@@ -219,6 +218,17 @@ def voila_url(tmp_path_factory, request) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def voila_url(tmp_path_factory, request) -> Iterator[str]:
+    """Voila serving the explore notebook; yields its base URL."""
+    require_browser_stack()
+    root = tmp_path_factory.mktemp("voila")
+    notebook = write_notebook(root / "explore_app.ipynb")
+    request.config.stash[VOILA_LOG] = root / "voila.log"
+    with serve_notebook(notebook) as url:
+        yield url
 
 
 # Module scope, not session: Playwright's sync API keeps an asyncio loop running in this thread

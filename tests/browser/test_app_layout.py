@@ -21,17 +21,13 @@ Screenshots of each tab at 1366x768 are saved (see conftest's ``artifacts``).
 from __future__ import annotations
 
 import inspect
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.browser import accounts
-from tests.browser.conftest import free_port, require_browser_stack, wait_for_port
+from tests.browser.conftest import require_browser_stack, serve_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.network, pytest.mark.timeout(300)]
 
@@ -230,44 +226,8 @@ def voila_large_url(tmp_path_factory) -> Iterator[str]:
     ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, root / "large_app.ipynb")
-    env = dict(os.environ)
-    env.update(
-        JUPYTER_RUNTIME_DIR=str(root / "runtime"),
-        JUPYTER_CONFIG_DIR=str(root / "config"),
-        MPLBACKEND="Agg",
-        PYTHONUNBUFFERED="1",
-    )
-    port = free_port()
-    log = root / "voila.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "voila",
-                "large_app.ipynb",
-                "--no-browser",
-                f"--port={port}",
-                "--Voila.ip=127.0.0.1",
-                "--show_tracebacks=True",
-            ],
-            cwd=root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for_port(port, proc, log)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with serve_notebook(root / "large_app.ipynb") as url:
+        yield url
 
 
 def test_the_app_works_on_500_trackers_of_50_phrases(browser, voila_large_url, artifacts):

@@ -12,17 +12,13 @@ pass the layout measure of ``test_app_layout.py`` (nothing scrolls sideways, no 
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import free_port, require_browser_stack, wait_for_port
+from tests.browser.conftest import require_browser_stack, serve_notebook
 from tests.browser.test_app_layout import MEASURE, VIEWPORTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.network, pytest.mark.timeout(300)]
@@ -88,44 +84,8 @@ def voila_hits_url(tmp_path_factory) -> Iterator[str]:
     nb.cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(APP)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, root / "hits_app.ipynb")
-    env = dict(os.environ)
-    env.update(
-        JUPYTER_RUNTIME_DIR=str(root / "runtime"),
-        JUPYTER_CONFIG_DIR=str(root / "config"),
-        MPLBACKEND="Agg",
-        PYTHONUNBUFFERED="1",
-    )
-    port = free_port()
-    log = root / "voila.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "voila",
-                "hits_app.ipynb",
-                "--no-browser",
-                f"--port={port}",
-                "--Voila.ip=127.0.0.1",
-                "--show_tracebacks=True",
-            ],
-            cwd=root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for_port(port, proc, log)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with serve_notebook(root / "hits_app.ipynb") as url:
+        yield url
 
 
 @pytest.fixture
