@@ -1156,7 +1156,7 @@ def _period_starts(times: pd.Series, period: str) -> pd.Series:
         start = naive.dt.floor("D")
     elif period == "week":
         day = naive.dt.floor("D")
-        start = day - _days(day.dt.weekday)
+        start = day - _days(day.dt.day_of_week)
     else:
         start = naive.dt.to_period("M").dt.start_time
     return start.dt.tz_localize("UTC")

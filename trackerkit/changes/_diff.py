@@ -130,4 +130,6 @@ def diff_accounts(before: Any, after: Any, *, similarity: float = EDIT_SIMILARIT
     """
     import pandas as pd  # lazy: heavy
 
-    return pd.DataFrame(diff_rows(before, after, similarity=similarity), columns=DIFF_COLUMNS)
+    # object columns: "before" and "after" hold text, lists or None, and None must stay None
+    # (pandas 3 would make text columns its string dtype, None becoming NaN)
+    return pd.DataFrame(diff_rows(before, after, similarity=similarity), columns=DIFF_COLUMNS, dtype=object)
