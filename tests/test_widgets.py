@@ -159,7 +159,8 @@ def test_frame_html_aligns_numbers_right_and_text_left_header_and_cells_alike():
             "similarity": [0.51234, float("nan")],
             "shared phrases": pd.array([2, None], dtype="Int64"),
             "terms": [["bill", "charge"], []],
-            "where": [HtmlCell('<mark class="tk-hit">bill</mark>'), "<b>x</b>"],
+            # object: pandas 3 would make a list of str its string dtype, and drop the HtmlCell type
+            "where": pd.Series([HtmlCell('<mark class="tk-hit">bill</mark>'), "<b>x</b>"], dtype=object),
         }
     )
     html = frame_html(
@@ -686,6 +687,10 @@ def test_match_preview_shows_literal_matches_where_they_occur(trackers):
     assert "&lt;b&gt;now&lt;/b&gt;" in html and "<b>now</b>" not in html
     assert "offset 4: characters 4 to 35" in html  # the replay's offset, in the tooltip
     assert "<td>literal</td>" in html
+    # and in the table, each row's match highlighted in its excerpt (HTML, not escaped markup)
+    table = html[html.index("<tbody>") :]
+    assert 'characters 4 to 35">I want to cancel my subscription</mark>' in table
+    assert "&lt;mark" not in table
     assert_no_raw_markup(match.widget)
 
 

@@ -287,7 +287,9 @@ def _shown(sentence: str, triggers: pd.DataFrame) -> pd.DataFrame:
             "tracker": triggers["tracker_name"].astype(str),
             "how": ["literal" if is_literal else "by meaning" for is_literal in literal],
             "phrase": triggers["value"].astype(str),
-            "where in the sentence": where,
+            # object, not text: pandas 3 would store the cells as its string dtype, and lose
+            # that they are HtmlCell (shown as HTML, not escaped)
+            "where in the sentence": pd.Series(where, dtype=object, index=triggers.index),
             "similarity by meaning": triggers["score"].where(~literal).astype("float64"),
         }
     )
