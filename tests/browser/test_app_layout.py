@@ -27,7 +27,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser import accounts
-from tests.browser.conftest import require_browser_stack, serve_notebook
+from tests.browser.conftest import page_errors, require_browser_stack, serve_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.network, pytest.mark.timeout(300)]
 
@@ -268,5 +268,5 @@ def test_the_app_works_on_500_trackers_of_50_phrases(browser, voila_large_url, a
         problems = check_every_tab(page, [(1366, 768)], artifacts, "large")
     finally:
         context.close()
-    assert not errors, errors
+    assert not page_errors(errors), errors
     assert not problems, "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in problems.items())
