@@ -666,7 +666,8 @@ def test_match_preview_answers_with_the_replay(trackers):
             expected = reference.would_trigger(sentence)
             assert match.triggers.values.tolist() == expected.values.tolist(), (sentence, threshold)
     assert match.replayer is fitted  # fitted once, never per keystroke
-    assert match.elapsed_ms > 0  # recorded; its bound is in benchmarks/bench_widgets.py
+    # the time of the last answer is recorded, never bounded here (benchmarks/bench_widgets.py)
+    assert isinstance(match.elapsed_ms, float) and match.elapsed_ms >= 0.0
     match.text.value = "   "
     assert match.triggers is None
 

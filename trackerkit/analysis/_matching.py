@@ -35,7 +35,6 @@ test queries (TF-IDF alone 92.7%; ``benchmarks/bench_embedding.py``), with ``sem
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -367,10 +366,10 @@ def _split(items: list[Any], parts: int) -> list[list[Any]]:
 
 
 def _workers(n_jobs: int | None) -> int:
-    """Processes for ``n_jobs`` (joblib's convention: None is 1, -1 every CPU)."""
-    if n_jobs is None:
-        return 1
-    return max(1, (os.cpu_count() or 1) + 1 + n_jobs) if n_jobs < 0 else n_jobs
+    """Processes for ``n_jobs``, as joblib counts them (None is 1, -1 every CPU)."""
+    from joblib import effective_n_jobs  # lazy: heavy
+
+    return max(1, effective_n_jobs(n_jobs))
 
 
 class TrackerMatcher(BaseEstimator):
