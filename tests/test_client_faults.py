@@ -131,6 +131,35 @@ def test_the_deadline_bounds_retries_in_time(emulator, emulator_url, api_call, c
     assert sum(waits) <= 1.0 + 0.005 * len(waits)  # no wait reaches past the deadline (log rounding)
 
 
+def test_a_sleep_that_overshoots_the_deadline_still_reports_the_real_failure(
+    emulator, emulator_url, api_call, flavour, monkeypatch
+):
+    # A loaded machine can wake from a retry's wait after the deadline although the wait itself
+    # was planned inside it: the caller learns the server's 503, not a deadline error for a
+    # request that was never sent.
+    import time
+
+    import anyio
+
+    from trackerkit.api._protocol import CallBudget
+
+    overshoot = 0.6  # past the whole deadline below, whatever wait was planned
+    real_anyio_sleep = anyio.sleep
+    if flavour == "sync":
+        monkeypatch.setattr(CallBudget, "sleep", lambda self, seconds: time.sleep(seconds + overshoot))
+    else:
+
+        async def late_sleep(seconds: float) -> None:
+            await real_anyio_sleep(seconds + overshoot)
+
+        monkeypatch.setattr(anyio, "sleep", late_sleep)
+    emulator.always(503)
+    with pytest.raises(ServerError) as raised:
+        api_call(over_http(emulator, emulator_url, max_retries=1000, deadline=0.5), "list_trackers")
+    assert raised.value.status == 503
+    assert emulator.requests[LIST] == 1  # one real answer; the retry past the deadline never went out
+
+
 # -- 429 and Retry-After ------------------------------------------------------------------
 
 

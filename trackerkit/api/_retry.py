@@ -107,8 +107,20 @@ class RetryPolicy:
         def wait(state: RetryCallState) -> float:
             return max(0.0, min(next_wait(state), remaining(state)))
 
+        failures: dict[int, BaseException] = {}  # attempt -> how it failed, kept past tenacity's reset
+
+        def give_up_past_deadline(state: RetryCallState) -> None:
+            # ``stop`` lets a retry start only before the deadline, but a sleep on a loaded machine
+            # can overshoot it; the caller should still get the real failure, not a deadline error
+            # for a request that was never sent.
+            previous = failures.get(state.attempt_number - 1)
+            if previous is not None and budget is not None and budget.remaining() <= 0:
+                raise previous
+
         def log_retry(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
+            if exc is not None:
+                failures[state.attempt_number] = exc
             sleep = state.next_action.sleep if state.next_action else 0.0
             text = str(exc) if exc is not None else "?"
             if scrub is not None:
@@ -121,6 +133,7 @@ class RetryPolicy:
             "retry": retry_if_exception(is_retryable),
             "stop": stop,
             "wait": wait,
+            "before": give_up_past_deadline,
             "before_sleep": log_retry,
             "reraise": True,  # callers see our documented error, never tenacity.RetryError
         }
