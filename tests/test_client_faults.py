@@ -121,14 +121,15 @@ def test_the_deadline_bounds_retries_in_time(emulator, emulator_url, api_call, c
     emulator.always(503)
     with pytest.raises(ServerError):
         api_call(
-            over_http(emulator, emulator_url, max_retries=1000, backoff_base=0.05, deadline=1.0),
+            over_http(emulator, emulator_url, max_retries=1000, backoff_base=0.05, deadline=2.0),
             "list_trackers",
         )
-    # a deadline roomy enough for a loaded machine to send a second request, far too short for 1000
-    assert 2 <= emulator.requests[LIST] < 30
+    # a deadline roomy enough for a loaded machine to send a second request, far too short for
+    # 1000 (waits of at least 0.025 s allow 80 at most)
+    assert 2 <= emulator.requests[LIST] <= 81
     waits = planned_waits(caplog)
     assert len(waits) == emulator.requests[LIST] - 1
-    assert sum(waits) <= 1.0 + 0.005 * len(waits)  # no wait reaches past the deadline (log rounding)
+    assert sum(waits) <= 2.0 + 0.005 * len(waits)  # no wait reaches past the deadline (log rounding)
 
 
 def test_a_sleep_that_overshoots_the_deadline_still_reports_the_real_failure(

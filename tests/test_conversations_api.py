@@ -507,11 +507,12 @@ def test_no_retry_and_the_batch_stops_on_400_and_403(conv_emulator, conv_url, sa
 def test_the_deadline_bounds_a_conversation_s_retries(conv_emulator, conv_url, sample_ids, flavour):
     conv_emulator.always(503, path=ONE)
     options = over_http(
-        conv_emulator, conv_url, max_retries=1000, backoff_base=0.05, backoff_max=0.05, deadline=1.0
+        conv_emulator, conv_url, max_retries=1000, backoff_base=0.05, backoff_max=0.05, deadline=2.0
     )
     with pytest.raises((ServerError, DeadlineExceededError)):  # the last try may be cut off
         call(flavour, options, "get_messages", sample_ids[0])
-    assert 2 <= conv_emulator.count(ONE) < 30
+    # roomy enough for a loaded machine's second request; waits of at least 0.025 s allow 80 at most
+    assert 2 <= conv_emulator.count(ONE) <= 81
 
 
 def test_a_body_over_max_body_bytes_is_refused(conv_emulator, conv_url, sample_ids, flavour):
