@@ -458,3 +458,23 @@ def test_max_per_rule_keeps_the_first_findings_in_the_output_order_however_many(
     pd.testing.assert_frame_equal(capped.iloc[:7], every.iloc[:7])
     assert capped["tracker"].iloc[:7].tolist() == ["T299"] * 5 + ["T298"] * 2
     assert not_listed(capped) == {"shared_phrase": 1493}
+
+
+def test_preloaded_dictionaries_answer_as_loaded_ones_and_a_failed_preload_is_raised_on_use(monkeypatch):
+    from trackerkit.analysis import _spelling
+
+    preloaded = _spelling.Dictionaries()
+    preloaded.preload(["en-US", "es-ES"])
+    plain = _spelling.Dictionaries()
+    for word, languages in [("refund", ("en",)), ("refnud", ("en",)), ("cuenta", ("es",)), ("tome", ("en",))]:
+        assert preloaded.known(word, languages) == plain.known(word, languages)
+        assert preloaded.zipf(word, languages) == plain.zipf(word, languages)
+
+    def broken(language):
+        raise OSError(f"cannot read the {language} word list")
+
+    monkeypatch.setattr(_spelling, "_spellchecker_words", broken)
+    failing = _spelling.Dictionaries()
+    failing.preload(["en"])
+    with pytest.raises(OSError, match="cannot read the en word list"):  # not swallowed by the thread
+        failing.known("anyword", ("en",))

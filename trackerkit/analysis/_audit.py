@@ -143,10 +143,19 @@ def audit(
         chosen, min_phrases=min_phrases, max_phrases=max_phrases, max_words=max_words, threshold=threshold
     )
     collected = _Collected(context, max_per_rule)
-    for name in chosen_rules:
+    spelling = [name for name in chosen_rules if name in _SPELLING_RULES]
+    if spelling and context.slips.suggestion:
+        # Words to check: the word lists load while the other rules run, which run first for
+        # that reason (the output's order does not depend on the order the rules run in).
+        context.dictionaries.preload(["en", *(c for codes in context.declared_languages for c in codes)])
+    for name in [*(n for n in chosen_rules if n not in _SPELLING_RULES), *spelling]:
         for finding in rule_check(name)(context):
             collected.add(name, finding)
     return _findings_frame(collected.records())
+
+
+#: The rules that read the spelling dictionaries.
+_SPELLING_RULES = frozenset({"typo", "real_word_confusion"})
 
 
 def _chosen_rules(rules: str | Iterable[str] | None) -> tuple[str, ...]:

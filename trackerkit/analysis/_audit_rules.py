@@ -154,6 +154,7 @@ class AuditContext:
         self.max_phrases = max_phrases
         self.max_words = max_words
         self.threshold = threshold
+        self.dictionaries = Dictionaries()  # loaded on first use, or by :meth:`Dictionaries.preload`
 
     @cached_property
     def norms(self) -> list[list[str]]:
@@ -233,7 +234,7 @@ class AuditContext:
     def slips(self) -> Slips:
         """The rare words one typing slip from a frequent word (:func:`_slips`), and the
         dictionaries the two typo rules share."""
-        return _slips(self.words)
+        return _slips(self.words, self.dictionaries)
 
     @cached_property
     def slip_occurrences(self) -> list[tuple[int, str, str, int]]:
@@ -461,7 +462,7 @@ class Slips(NamedTuple):
     dictionaries: Dictionaries
 
 
-def _slips(words: list[list[list[str]]]) -> Slips:
+def _slips(words: list[list[list[str]]], dictionaries: Dictionaries) -> Slips:
     """Each word seen at most twice (4+ letters) that :func:`typo_edit` finds one slip from a
     word seen at least 3 times and at least 3 times as often: the account's own evidence.
 
@@ -494,7 +495,7 @@ def _slips(words: list[list[list[str]]]) -> Slips:
                 best = (-counts[other], other, how)
         if best is not None:
             suggestion[word] = (best[1], best[2])
-    return Slips(counts, suggestion, Dictionaries())
+    return Slips(counts, suggestion, dictionaries)
 
 
 def _deletions(word: str) -> list[str]:

@@ -28,6 +28,7 @@ Nothing is imported with trackerkit, nor by an audit whose typo rules find no wo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from functools import cache
 
@@ -62,12 +63,44 @@ class Dictionaries:
     def __init__(self) -> None:
         self._known: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._zipf: dict[tuple[str, str], float] = {}
+        self._loading: threading.Thread | None = None
+
+    def preload(self, languages: Iterable[str]) -> None:
+        """Start loading the word lists of ``languages`` (BCP 47 tags) in a background thread;
+        :meth:`known` and :meth:`zipf` wait for it. The audit starts it first and runs its other
+        rules meanwhile: most of their time is in numpy and scipy, which let the loading run
+        beside them (it is mostly imports and decoding).
+
+            >>> words = Dictionaries()
+            >>> words.preload(["es-ES"])
+            >>> words.known("cuenta", ("es",))
+            True
+        """
+        if self._loading is not None:
+            return
+        wanted = list(languages)
+
+        def load() -> None:
+            try:
+                for language in checked_languages(wanted):
+                    _spellchecker_words(language)
+                    _zipf_frequency("the", language)
+            except Exception:  # loaded again on first use, which raises it there
+                pass
+
+        self._loading = threading.Thread(target=load, name="trackerkit-dictionaries", daemon=True)
+        self._loading.start()
+
+    def _wait_for_preload(self) -> None:
+        if self._loading is not None:
+            self._loading.join()
 
     def known(self, word: str, languages: tuple[str, ...]) -> bool:
         """Whether ``word`` (lower case) is a word of any of ``languages``."""
         key = (word, languages)
         found = self._known.get(key)
         if found is None:
+            self._wait_for_preload()
             found = any(
                 _lookup_form(word) in _spellchecker_words(language)
                 or self.zipf(word, (language,)) >= KNOWN_ZIPF
@@ -83,6 +116,7 @@ class Dictionaries:
             key = (word, language)
             value = self._zipf.get(key)
             if value is None:
+                self._wait_for_preload()
                 value = _zipf_frequency(_lookup_form(word), language)
                 self._zipf[key] = value
             best = max(best, value)
