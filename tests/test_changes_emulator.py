@@ -179,6 +179,31 @@ def test_reset_applies_nothing_and_drop_applies_but_loses_the_answer(emu, client
     assert [t.name for t in emu.trackers] == ["Foo", "A"]  # applied, the answer lost
 
 
+def test_a_write_is_out_of_flight_before_its_client_sees_the_answer(emu, client, monkeypatch):
+    # The server thread may be descheduled right after answering (a loaded machine): it must
+    # not still count the write then, or the client's next write meets a 429 it did not cause.
+    import contextlib
+    import time
+
+    flight = SymblEmulator._flight
+
+    @contextlib.contextmanager
+    def slow_to_leave(self, method="GET"):
+        with flight(self, method):
+            yield
+            time.sleep(0.3)  # still counted here
+
+    monkeypatch.setattr(SymblEmulator, "_flight", slow_to_leave)
+    emu.script(Fault.reset(), method="write")
+    with pytest.raises(TransportError):
+        client.write("POST", "/v1/manage/tracker", {"name": "A", "vocabulary": FIVE})
+    assert emu.writes_in_flight == 0
+    client.write("POST", "/v1/manage/tracker", {"name": "A", "vocabulary": FIVE})
+    assert emu.writes_in_flight == 0
+    client.write("POST", "/v1/manage/tracker", {"name": "B", "vocabulary": FIVE})
+    assert [t.name for t in emu.trackers] == ["Foo", "A", "B"]
+
+
 def test_write_faults_leave_reads_alone(emu, client):
     emu.script(503, method="write")
     assert [t.name for t in client.list_trackers()] == ["Foo"]  # the GET is not the scripted one

@@ -1023,35 +1023,37 @@ class _Handler(BaseHTTPRequestHandler):
         emulator = self.server.emulator
         with emulator._flight(self.command):
             reply = emulator.handle(self.command, self.path, dict(self.headers.items()), body)
-            if reply.reset:
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                return
-            if reply.delay and self._client_gone_within(reply.delay):
+            if not reply.reset and reply.delay and self._client_gone_within(reply.delay):
                 self.close_connection = True
                 return
-            self.send_response(reply.status, reply.reason)
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
+        # Out of flight before the client can see anything: a client that has its answer (or its
+        # reset) may send its next write at once, and must not find this one still counted.
+        if reply.reset:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.send_response(reply.status, reply.reason)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.flush()
+        if reply.body_delay and self._client_gone_within(reply.body_delay):
+            self.close_connection = True
+            return
+        # A drop sends half of what Content-Length promised, then closes.
+        sent = reply.body[: len(reply.body) // 2] if reply.drop else reply.body
+        try:
+            self.wfile.write(sent)
             self.wfile.flush()
-            if reply.body_delay and self._client_gone_within(reply.body_delay):
-                self.close_connection = True
-                return
-            # A drop sends half of what Content-Length promised, then closes.
-            sent = reply.body[: len(reply.body) // 2] if reply.drop else reply.body
-            try:
-                self.wfile.write(sent)
-                self.wfile.flush()
-            except OSError:
-                self.close_connection = True
-                return
-            if reply.drop:
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            self.close_connection = True
+            return
+        if reply.drop:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
 
     def _client_gone_within(self, seconds: float) -> bool:
         """Wait ``seconds``, or less if the client hangs up (it timed out): True then."""
