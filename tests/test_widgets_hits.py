@@ -336,3 +336,44 @@ def test_hits_of_other_conversations_say_so_in_the_tab(stored, sample_messages, 
     app.match.text.value = "I want to cancel my subscription"
     assert app.match.triggers is not None and len(app.match.triggers)
     app.close()
+
+
+def test_hits_examples_narrow_to_one_kind_of_match(stored, sample_messages):
+    from trackerkit.widgets import HitsExplorer
+
+    explorer = HitsExplorer("sample", sample_messages, stored)
+    assert explorer.match_kind.layout.display == "none"  # no tracker, no examples
+    explorer.select("Pricing Inquiry")
+    assert explorer.match_kind.layout.display is None
+    mine = stored[stored["tracker_name"] == "Pricing Inquiry"]
+    for kind, label in [("meaning", "match by meaning"), ("literal", "literal match")]:
+        explorer.match_kind.value = kind
+        examples = explorer.examples
+        expected = mine[mine["match"] == kind]
+        assert 0 < len(examples) == min(8, expected["conversation_id"].nunique())
+        assert set(examples["match"]) == {kind}
+        html = explorer.examples_html.value
+        assert html.count('class="tk-card"') == len(examples)
+        assert (
+            f"the first {label} in {len(examples)} of the {expected['conversation_id'].nunique()}"
+            in plain(html)
+        )
+        assert ('<mark class="tk-hit">' in html) == (kind == "literal")  # only literal text is marked
+    explorer.select("Discount Request")  # the kind chosen stays for the next tracker
+    assert set(explorer.examples["match"]) == {"literal"}
+    explorer.match_kind.value = "all"
+    assert len(explorer.examples) == min(
+        8, stored.loc[stored["tracker_name"] == "Discount Request", "conversation_id"].nunique()
+    )
+
+
+def test_a_tracker_without_matches_of_the_kind_chosen_says_so(stored, sample_messages):
+    from trackerkit.widgets import HitsExplorer
+
+    by_meaning = set(stored.loc[stored["match"] == "meaning", "tracker_name"])
+    fires = set(stored["tracker_name"])
+    only_literal = sorted(fires - by_meaning)[0]
+    explorer = HitsExplorer("sample", sample_messages, stored, tracker=only_literal)
+    explorer.match_kind.value = "meaning"
+    assert len(explorer.examples) == 0
+    assert "no match by meaning in these conversations" in plain(explorer.examples_html.value)

@@ -141,6 +141,11 @@ def test_the_hits_tab_shows_a_trackers_rate_phrases_and_examples(page, artifacts
     expect()(examples).to_contain_text("into the conversation")
     page.screenshot(path=str(artifacts / "hits-pricing-1366x768.png"))
     page.screenshot(path=str(artifacts / "hits-pricing-full.png"), full_page=True)
+    # the examples narrowed to matches by meaning: nothing to highlight in them
+    page.locator(".tk-hits-match-kind button", has_text=re.compile(r"by\smeaning")).click()
+    expect()(examples).to_contain_text("match by meaning")
+    expect()(examples.locator(".tk-card").first).to_be_visible()
+    expect()(examples.locator("mark.tk-hit")).to_have_count(0)
 
 
 def select_by_label(select, label: str) -> None:

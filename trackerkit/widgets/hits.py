@@ -121,9 +121,14 @@ class HitsExplorer(Displayable):
     first hit of each of the tracker's earliest conversations, each with its speaker, time,
     the message before and after it, and the literal match highlighted. Every text is escaped.
 
+    The examples can be narrowed to one kind of match (``.match_kind``: ``"all"``,
+    ``"literal"`` or ``"meaning"``): the hits by meaning are the ones to read when judging a
+    tracker's threshold.
+
     State: ``.selected`` (tracker id or ``None``), ``.rates`` (:class:`trackerkit.analysis.HitRates`),
     ``.phrases`` (:class:`trackerkit.analysis.PhraseHits`), ``.examples`` (the example hits of
-    the tracker shown, a frame), ``.summary_html``, ``.phrases_html``, ``.examples_html``.
+    the tracker shown, of the kind chosen, a frame), ``.summary_html``, ``.phrases_html``,
+    ``.examples_html``.
 
     >>> import trackerkit
     >>> hits = HitsExplorer("sample", "sample", trackerkit.load_tracker_results("sample"))
@@ -162,11 +167,28 @@ class HitsExplorer(Displayable):
         self.phrases_html.add_class("tk-hits-phrases")
         self.examples_html = widgets.HTML()
         self.examples_html.add_class("tk-hits-examples")
+        self.match_kind = widgets.ToggleButtons(
+            options=[(label, kind) for kind, label in MATCH_KINDS.items()],
+            value="all",
+            description="Examples",
+            style={"description_width": "initial"},
+            tooltips=[_MATCH_TOOLTIPS[kind] for kind in MATCH_KINDS],
+        )
+        self.match_kind.add_class("tk-hits-match-kind")
+        self.match_kind.layout.display = "none"  # shown with a tracker's examples
         self.widget = widgets.VBox(
-            [self.picker.widget, self._error_box(), self.summary_html, self.phrases_html, self.examples_html]
+            [
+                self.picker.widget,
+                self._error_box(),
+                self.summary_html,
+                self.phrases_html,
+                self.match_kind,
+                self.examples_html,
+            ]
         )
         self.widget.add_class("tk-hits")
         self.picker.observe(self._on_pick, "value")
+        self.match_kind.observe(self._on_match_kind, "value")
         self._shown = False
         if tracker is not None:
             self.picker.pick(tracker)
@@ -225,6 +247,11 @@ class HitsExplorer(Displayable):
     def _on_show(self) -> None:
         self.show()
 
+    @guarded
+    def _on_match_kind(self, change: dict[str, Any]) -> None:
+        if self.selected is not None:
+            self._show_examples(self.selected)
+
     def update(self, tracker_id: str | None) -> None:
         """Show ``tracker_id`` (``None``: every tracker's rate)."""
         self._shown = True
@@ -233,6 +260,7 @@ class HitsExplorer(Displayable):
             self.examples = None
             self.summary_html.value = self._overview_html()
             self.phrases_html.value = ""
+            self.match_kind.layout.display = "none"
             self.examples_html.value = ""
             return
         rates = self.rates
@@ -241,8 +269,19 @@ class HitsExplorer(Displayable):
         phrases = self.phrases.table
         mine = phrases[phrases["tracker_id"] == tracker_id]
         self.phrases_html.value = _phrases_html(mine, self.phrases.n_conversations)
-        self.examples = _examples(self.hits, tracker_id)
-        self.examples_html.value = self._examples_html(self.examples, int(row["conversations_hit"]))
+        self.match_kind.layout.display = None
+        self._show_examples(tracker_id)
+
+    def _show_examples(self, tracker_id: str) -> None:
+        kind = self.match_kind.value
+        hits = self.hits
+        if kind != "all":
+            hits = hits[hits["match"].astype(str).to_numpy() == kind]
+        self.examples = _examples(hits, tracker_id)
+        n_conversations = int(
+            hits.loc[hits["tracker_id"].astype(str) == tracker_id, "conversation_id"].nunique()
+        )
+        self.examples_html.value = self._examples_html(self.examples, n_conversations, kind)
 
     # ------------------------------------------------------------------ HTML
 
@@ -290,18 +329,30 @@ class HitsExplorer(Displayable):
             float_format="{:.1%}",
         )
 
-    def _examples_html(self, examples: pd.DataFrame, n_conversations: int) -> str:
+    def _examples_html(self, examples: pd.DataFrame, n_conversations: int, kind: str = "all") -> str:
+        what = {"all": "hit", "literal": "literal match", "meaning": "match by meaning"}[kind]
         if examples is None or not len(examples):
-            return message_html("No example: this tracker has no hit in these conversations.", "muted")
+            return message_html(f"No example: this tracker has no {what} in these conversations.", "muted")
         cards = "".join(hit_html(hit, self.context) for _, hit in examples.iterrows())
+        conversations = "conversation" if n_conversations == 1 else "conversations"
         caption = (
-            f"Examples: the first hit in {len(examples)} of its {n_conversations} conversations "
-            "(earliest first), with the messages before and after"
+            f"Examples: the first {what} in {len(examples)} of the {n_conversations} {conversations} "
+            f"with one (earliest first), with the messages before and after"
         )
         return (
             f'{_STYLE}{_CARD_STYLE}<div class="tk-html"><div class="tk-caption">{escape(caption)}</div>'
             f"{cards}</div>"
         )
+
+
+#: The kinds of match the Hits tab's examples can be narrowed to (values of the hits'
+#: ``match`` column, ``"all"`` for both), with their labels.
+MATCH_KINDS = {"all": "all", "literal": "literal", "meaning": "by meaning"}
+_MATCH_TOOLTIPS = {
+    "all": "Every hit: literal matches first within a message",
+    "literal": "Only messages where a phrase occurs as written",
+    "meaning": "Only matches by meaning: the ones to read when judging a threshold",
+}
 
 
 # --------------------------------------------------------------------------- helpers
