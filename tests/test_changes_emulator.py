@@ -168,6 +168,42 @@ def test_a_second_overlapping_write_gets_429(emu):
     assert emu.max_writes_in_flight == 2  # the overlap really happened
 
 
+def test_the_write_that_arrives_second_is_refused_however_threads_are_scheduled(emu, monkeypatch):
+    # Each write's server thread is descheduled between arriving and being handled, so both are
+    # in flight when either is handled: the one that arrived second is refused, the first applied.
+    import time
+
+    handle = SymblEmulator.handle
+    arrived = threading.Event()
+
+    def slow_to_start(self, method, target, headers, body=b""):
+        if method == "POST":
+            arrived.set()
+            time.sleep(0.5)
+        return handle(self, method, target, headers, body)
+
+    monkeypatch.setattr(SymblEmulator, "handle", slow_to_start)
+    errors: list[Exception] = []
+    with emu.serve() as url:
+        token = emu.issue_token()
+
+        def first() -> None:
+            with SymblClient(token=token, base_url=url) as c:
+                c.write("POST", "/v1/manage/tracker", {"name": "A", "vocabulary": FIVE})
+
+        thread = threading.Thread(target=first)
+        thread.start()
+        arrived.wait(30)
+        with SymblClient(token=token, base_url=url) as c:
+            try:
+                c.write("POST", "/v1/manage/tracker", {"name": "B", "vocabulary": FIVE})
+            except RateLimitError as exc:
+                errors.append(exc)
+        thread.join()
+    assert [e.status for e in errors] == [429]
+    assert [t.name for t in emu.trackers] == ["Foo", "A"]
+
+
 def test_reset_applies_nothing_and_drop_applies_but_loses_the_answer(emu, client):
     emu.script(Fault.reset(), method="write")
     with pytest.raises(TransportError):

@@ -14,6 +14,7 @@ import pytest
 from trackerkit import (
     AuthenticationError,
     BadRequestError,
+    DeadlineExceededError,
     RateLimitError,
     ResponseFormatError,
     ServerError,
@@ -76,9 +77,15 @@ def test_faults_during_a_batch_keep_the_result_complete_and_the_bound(
     emulator, emulator_url, account, api_call
 ):
     emulator.latency = 0.01
-    emulator.script(503, Fault.drop(), None, 502, Fault.rate_limit("0"), 504, path=BY_ID)
+    faults = (503, Fault.drop(), None, 502, Fault.rate_limit("0"), 504)
+    emulator.script(*faults, path=BY_ID)
+    # enough retries for one request to meet every fault (the others' workers may be starved)
     trackers = api_call(
-        over_http(emulator, emulator_url), "get_trackers", ids_of(account), concurrency=3, progress=False
+        over_http(emulator, emulator_url, max_retries=len(faults)),
+        "get_trackers",
+        ids_of(account),
+        concurrency=3,
+        progress=False,
     )
     assert trackers == parse_trackers(account)
     assert emulator.count(BY_ID) == len(account) + 5  # each fault cost exactly one retry
@@ -119,7 +126,8 @@ def test_no_retry_on_400_403_404(emulator, emulator_url, api_call, status, error
 def test_the_deadline_bounds_retries_in_time(emulator, emulator_url, api_call, caplog):
     caplog.set_level(logging.INFO, logger="trackerkit.api")
     emulator.always(503)
-    with pytest.raises(ServerError):
+    # the server's 503, or the deadline when it cuts off the last try in flight
+    with pytest.raises((ServerError, DeadlineExceededError)):
         api_call(
             over_http(emulator, emulator_url, max_retries=1000, backoff_base=0.05, deadline=2.0),
             "list_trackers",
@@ -128,7 +136,8 @@ def test_the_deadline_bounds_retries_in_time(emulator, emulator_url, api_call, c
     # 1000 (waits of at least 0.025 s allow 80 at most)
     assert 2 <= emulator.requests[LIST] <= 81
     waits = planned_waits(caplog)
-    assert len(waits) == emulator.requests[LIST] - 1
+    # one wait before each retry; a last wait may end past the deadline, its retry not sent
+    assert emulator.requests[LIST] - 1 <= len(waits) <= emulator.requests[LIST]
     assert sum(waits) <= 2.0 + 0.005 * len(waits)  # no wait reaches past the deadline (log rounding)
 
 
@@ -144,7 +153,7 @@ def test_a_sleep_that_overshoots_the_deadline_still_reports_the_real_failure(
 
     from trackerkit.api._protocol import CallBudget
 
-    overshoot = 0.6  # past the whole deadline below, whatever wait was planned
+    overshoot = 1.6  # past the whole deadline below, whatever wait was planned
     real_anyio_sleep = anyio.sleep
     if flavour == "sync":
         monkeypatch.setattr(CallBudget, "sleep", lambda self, seconds: time.sleep(seconds + overshoot))
@@ -156,7 +165,7 @@ def test_a_sleep_that_overshoots_the_deadline_still_reports_the_real_failure(
         monkeypatch.setattr(anyio, "sleep", late_sleep)
     emulator.always(503)
     with pytest.raises(ServerError) as raised:
-        api_call(over_http(emulator, emulator_url, max_retries=1000, deadline=0.5), "list_trackers")
+        api_call(over_http(emulator, emulator_url, max_retries=1000, deadline=1.5), "list_trackers")
     assert raised.value.status == 503
     assert emulator.requests[LIST] == 1  # one real answer; the retry past the deadline never went out
 
@@ -241,17 +250,17 @@ def test_an_html_page_with_200_is_a_response_format_error(emulator, emulator_url
 
 
 def test_a_body_slower_than_the_timeout_is_retried(emulator, emulator_url, account, api_call):
-    emulator.script(Fault.slow_body(2.0))
-    assert api_call(over_http(emulator, emulator_url, timeout=0.25), "list_trackers") == parse_trackers(
+    emulator.script(Fault.slow_body(5.0))  # the server stops trickling when the client hangs up
+    assert api_call(over_http(emulator, emulator_url, timeout=1.0), "list_trackers") == parse_trackers(
         account
     )
     assert emulator.requests[LIST] == 2  # the first answer was given up at the timeout
 
 
 def test_a_body_that_is_always_too_slow_raises_transport_error(emulator, emulator_url, api_call):
-    emulator.always(Fault.slow_body(2.0))
+    emulator.always(Fault.slow_body(5.0))
     with pytest.raises(TransportError, match="ReadTimeout"):
-        api_call(over_http(emulator, emulator_url, timeout=0.2, max_retries=1), "list_trackers")
+        api_call(over_http(emulator, emulator_url, timeout=1.0, max_retries=1), "list_trackers")
     assert emulator.requests[LIST] == 2
 
 

@@ -450,11 +450,13 @@ def test_faults_during_a_batch_are_retried_and_the_result_stays_complete(
     conv_emulator, conv_url, sample_ids, sample_hits, flavour
 ):
     conv_emulator.latency = 0.01
-    conv_emulator.script(503, Fault.rate_limit("0"), None, 502, Fault.drop(), 504, Fault.html(502), path=ONE)
+    faults = (503, Fault.rate_limit("0"), None, 502, Fault.drop(), 504, Fault.html(502))
+    conv_emulator.script(*faults, path=ONE)
     ids = sample_ids[10:20]
     fetched = call(
         flavour,
-        over_http(conv_emulator, conv_url),
+        # enough retries for one request to meet every fault (the others' workers may be starved)
+        over_http(conv_emulator, conv_url, max_retries=len(faults)),
         "get_conversations",
         ids,
         tracker_results=True,

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import page_errors, require_browser_stack, serve_notebook
-from tests.browser.test_app_layout import MEASURE, VIEWPORTS
+from tests.browser.test_app_layout import VIEWPORTS, settled_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.network, pytest.mark.timeout(300)]
 
@@ -222,8 +222,7 @@ def test_the_hits_and_review_tabs_fit_a_laptop(page, artifacts):
         page.set_viewport_size({"width": width, "height": height})
         for title, root in TAB_ROOT.items():
             open_tab(page, title)
-            page.wait_for_timeout(300)
-            found = page.locator(root).first.evaluate(MEASURE)
+            found = settled_problems(page, root)
             if found:
                 problems[f"{title} at {width}x{height}"] = found
             if width == 1024:

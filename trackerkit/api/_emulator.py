@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import contextvars
 import datetime as dt
 import json
 import os
@@ -171,6 +172,10 @@ def _json_reply(status: int, data: Any, **headers: str) -> Reply:
 
 def _error(status: int, message: str, **headers: str) -> Reply:
     return _json_reply(status, {"message": message}, **headers)
+
+
+#: Whether the request being handled is a write that arrived while another was in flight.
+_OVERLAPPING: contextvars.ContextVar[bool] = contextvars.ContextVar("overlapping", default=False)
 
 
 class SymblEmulator:
@@ -375,9 +380,13 @@ class SymblEmulator:
             if write:
                 self.writes_in_flight += 1
                 self.max_writes_in_flight = max(self.max_writes_in_flight, self.writes_in_flight)
+            # Decided as the write arrives, not when it is handled: a write that arrives second
+            # is the one refused, however the server's threads are scheduled.
+            overlapping = _OVERLAPPING.set(write and self.writes_in_flight > 1)
         try:
             yield
         finally:
+            _OVERLAPPING.reset(overlapping)
             with self._lock:
                 self.in_flight -= 1
                 if write:
@@ -482,9 +491,7 @@ class SymblEmulator:
 
     def _write(self, method: str, path: str, by_id: str | None, body: bytes) -> Reply:
         """Create, update or delete (see the "Writing trackers" notes): one write at a time."""
-        with self._lock:
-            overlapping = self.writes_in_flight > 1
-        if overlapping:
+        if _OVERLAPPING.get():
             return _error(429, "Too many concurrent write requests: one at a time per account")
         if len(body) > MAX_BODY_BYTES:
             return _error(413, f"Request body larger than {MAX_BODY_BYTES} bytes")
