@@ -763,3 +763,37 @@ def test_a_narrow_terminal_splits_long_words_rather_than_overflow():
     roomy = io.StringIO()
     emit(frame, "table", roomy, width=90)  # room enough: words stay whole
     assert "duplicate_phrase_normalized" in roomy.getvalue()
+
+
+def test_tables_align_and_wrap_by_terminal_columns_not_characters():
+    import pandas as pd
+    from wcwidth import wcswidth
+
+    from trackerkit.cli import emit
+
+    frame = pd.DataFrame(
+        {
+            "tracker": ["請求書の再発行", "Billing", "Cancelación de Servicio"],
+            "phrases": [12, 7, 30],
+            "detail": ["請求書をもう一度送ってください 請求金額が違います", "plain words here", "ñandú"],
+        }
+    )
+    one_line = io.StringIO()
+    emit(frame, "table", one_line, width=None)
+    lines = one_line.getvalue().splitlines()
+    # every row's number ends in the same terminal column, wide characters counted as two
+    ends = {
+        wcswidth(line[: line.index(str(n)) + len(str(n))]) for line, n in zip(lines[2:], frame["phrases"])
+    }
+    assert len(ends) == 1
+    for width in (36, 44):
+        out = io.StringIO()
+        emit(frame, "table", out, width=width)
+        lines = out.getvalue().splitlines()
+        assert max(wcswidth(line) for line in lines) <= width, width
+        # nothing is lost: the wrapped pieces give each cell back, in order
+        text = "".join(lines[2:]).replace(" ", "")
+        position = 0
+        for value in frame["detail"]:
+            for piece in value.replace(" ", ""):
+                position = text.index(piece, position) + 1

@@ -38,6 +38,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wcwidth import wcswidth
+
 from trackerkit import analysis, cli_changes, cli_hits, report
 from trackerkit._text import formula_safe, json_printable, printable
 from trackerkit._version import __version__
@@ -224,12 +226,68 @@ def _fit(natural: list[int], floors: list[int], numeric: list[bool], width: int 
     return widths(low)
 
 
+def _cells(text: str) -> int:
+    """The terminal columns ``text`` takes: 2 for an East Asian wide or full-width character,
+    0 for a combining mark, 1 otherwise (wcwidth's tables).
+
+        >>> _cells("Billing"), _cells("請求"), _cells("Cancelación")
+        (7, 4, 11)
+    """
+    if text.isascii():
+        return len(text)
+    columns = wcswidth(text)
+    return len(text) if columns < 0 else columns  # (control characters are escaped before)
+
+
+def _pad(cell: str, width: int, right: bool) -> str:
+    """``cell`` padded with spaces to ``width`` columns, on the left for a number."""
+    room = " " * max(0, width - _cells(cell))
+    return room + cell if right else cell + room
+
+
 def _wrap(cell: str, width: int) -> list[str]:
-    """A cell's lines at ``width``: at spaces, a longer word split; joined by single spaces
-    (or directly, where a word was split) they give the cell back."""
-    if len(cell) <= width:
+    """A cell's lines at ``width`` columns: at spaces, a longer word split; joined by single
+    spaces (or directly, where a word was split) they give the cell back.
+
+        >>> _wrap("請求書の再発行 invoice", 8)
+        ['請求書の', '再発行', 'invoice']
+    """
+    if _cells(cell) <= width:
         return [cell]
-    return textwrap.wrap(cell, width, break_long_words=True, break_on_hyphens=False) or [""]
+    if cell.isascii():
+        return textwrap.wrap(cell, width, break_long_words=True, break_on_hyphens=False) or [""]
+    lines: list[str] = []
+    current = ""
+    for word in cell.split(" "):  # single spaces: see _format_cell
+        while _cells(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            head = _head(word, width)
+            lines.append(head)
+            word = word[len(head) :]
+        if not word:
+            continue
+        if not current:
+            current = word
+        elif _cells(current) + 1 + _cells(word) <= width:
+            current += " " + word
+        else:
+            lines.append(current)
+            current = word
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+def _head(word: str, width: int) -> str:
+    """The longest start of ``word`` within ``width`` columns (one character at least)."""
+    taken = 0
+    for k, character in enumerate(word):
+        taken += _cells(character)
+        if taken > width:
+            return word[: max(k, 1)]
+    return word
 
 
 def _table_lines(frame: pd.DataFrame, width: int | None) -> list[str]:
@@ -237,20 +295,19 @@ def _table_lines(frame: pd.DataFrame, width: int | None) -> list[str]:
     shown = frame.astype(object).apply(lambda col: col.map(_format_cell))
     headers = [_printable(str(c)) for c in frame.columns]
     numeric = [frame[c].dtype.kind in "iuf" for c in frame.columns]
-    natural = [max(len(h), *(len(v) for v in shown[c])) for h, c in zip(headers, shown.columns)]
+    # widths in terminal columns, not characters: 請求 takes four
+    natural = [max(_cells(h), *(_cells(v) for v in shown[c])) for h, c in zip(headers, shown.columns)]
     # a wrapped column keeps its header and, when the table still fits, its longest word whole
     # (up to _MAX_WORD): a word split is better than rows running past the terminal's edge
-    words = [max((len(word) for v in shown[c] for word in v.split()), default=0) for c in shown.columns]
-    plain = [min(w, max(len(h), _MIN_COLUMN)) for w, h in zip(natural, headers)]
+    words = [max((_cells(word) for v in shown[c] for word in v.split()), default=0) for c in shown.columns]
+    plain = [min(w, max(_cells(h), _MIN_COLUMN)) for w, h in zip(natural, headers)]
     whole = [max(f, min(w, x, _MAX_WORD)) for f, w, x in zip(plain, natural, words)]
     widths = _fit(natural, whole, numeric, width)
     if width is not None and _span(widths) > width:
         widths = _fit(natural, plain, numeric, width)
 
     def line(cells: Sequence[str]) -> str:
-        return _GAP.join(
-            cell.rjust(w) if num else cell.ljust(w) for cell, w, num in zip(cells, widths, numeric)
-        ).rstrip()
+        return _GAP.join(_pad(cell, w, num) for cell, w, num in zip(cells, widths, numeric)).rstrip()
 
     lines = [line(headers), line(["-" * w for w in widths])]
     for row in shown.itertuples(index=False):
