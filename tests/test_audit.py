@@ -478,3 +478,14 @@ def test_preloaded_dictionaries_answer_as_loaded_ones_and_a_failed_preload_is_ra
     failing.preload(["en"])
     with pytest.raises(OSError, match="cannot read the en word list"):  # not swallowed by the thread
         failing.known("anyword", ("en",))
+
+
+def test_the_audit_never_returns_with_the_dictionaries_still_loading():
+    import threading
+
+    # slips to check, in a language no dictionary has: no word is looked up, the load is waited for
+    phrases = ["refund my order", "a refund please", "refund status", "where is my refund", "refnud now"]
+    account = [{"id": "1", "name": "Refunds", "languages": ["xx-YY"], "vocabulary": phrases}]
+    findings = trackerkit.audit(account, rules=["typo", "real_word_confusion"])
+    assert findings.empty  # not checked: no dictionary for xx
+    assert not [t for t in threading.enumerate() if t.name == "trackerkit-dictionaries"]

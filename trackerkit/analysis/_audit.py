@@ -148,9 +148,12 @@ def audit(
         # Words to check: the word lists load while the other rules run, which run first for
         # that reason (the output's order does not depend on the order the rules run in).
         context.dictionaries.preload(["en", *(c for codes in context.declared_languages for c in codes)])
-    for name in [*(n for n in chosen_rules if n not in _SPELLING_RULES), *spelling]:
-        for finding in rule_check(name)(context):
-            collected.add(name, finding)
+    try:
+        for name in [*(n for n in chosen_rules if n not in _SPELLING_RULES), *spelling]:
+            for finding in rule_check(name)(context):
+                collected.add(name, finding)
+    finally:
+        context.dictionaries.wait()
     return _findings_frame(collected.records())
 
 

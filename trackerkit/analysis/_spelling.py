@@ -91,7 +91,9 @@ class Dictionaries:
         self._loading = threading.Thread(target=load, name="trackerkit-dictionaries", daemon=True)
         self._loading.start()
 
-    def _wait_for_preload(self) -> None:
+    def wait(self) -> None:
+        """Wait for :meth:`preload` to finish (at once if it was never started): the audit does
+        not return with the thread still importing, even when no word was checked."""
         if self._loading is not None:
             self._loading.join()
 
@@ -100,7 +102,7 @@ class Dictionaries:
         key = (word, languages)
         found = self._known.get(key)
         if found is None:
-            self._wait_for_preload()
+            self.wait()
             found = any(
                 _lookup_form(word) in _spellchecker_words(language)
                 or self.zipf(word, (language,)) >= KNOWN_ZIPF
@@ -116,7 +118,7 @@ class Dictionaries:
             key = (word, language)
             value = self._zipf.get(key)
             if value is None:
-                self._wait_for_preload()
+                self.wait()
                 value = _zipf_frequency(_lookup_form(word), language)
                 self._zipf[key] = value
             best = max(best, value)
