@@ -107,20 +107,21 @@ class RetryPolicy:
         def wait(state: RetryCallState) -> float:
             return max(0.0, min(next_wait(state), remaining(state)))
 
-        failures: dict[int, BaseException] = {}  # attempt -> how it failed, kept past tenacity's reset
+        last_failure: dict[int, BaseException] = {}  # the last attempt's error, kept past tenacity's reset
 
         def give_up_past_deadline(state: RetryCallState) -> None:
             # ``stop`` lets a retry start only before the deadline, but a sleep on a loaded machine
             # can overshoot it; the caller should still get the real failure, not a deadline error
             # for a request that was never sent.
-            previous = failures.get(state.attempt_number - 1)
+            previous = last_failure.get(state.attempt_number - 1)
             if previous is not None and budget is not None and budget.remaining() <= 0:
                 raise previous
 
         def log_retry(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
+            last_failure.clear()  # only the last one is ever raised: no growing list of tracebacks
             if exc is not None:
-                failures[state.attempt_number] = exc
+                last_failure[state.attempt_number] = exc
             sleep = state.next_action.sleep if state.next_action else 0.0
             text = str(exc) if exc is not None else "?"
             if scrub is not None:
