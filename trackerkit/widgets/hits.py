@@ -275,12 +275,12 @@ class HitsExplorer(Displayable):
     def _show_examples(self, tracker_id: str) -> None:
         kind = self.match_kind.value
         hits = self.hits
+        # the tracker's hits first: the kind is then read on its few rows, not on every hit
+        mine = hits[hits["tracker_id"].astype(str).to_numpy() == tracker_id]
         if kind != "all":
-            hits = hits[hits["match"].astype(str).to_numpy() == kind]
-        self.examples = _examples(hits, tracker_id)
-        n_conversations = int(
-            hits.loc[hits["tracker_id"].astype(str) == tracker_id, "conversation_id"].nunique()
-        )
+            mine = mine[mine["match"].astype(str).to_numpy() == kind]
+        self.examples = _examples(mine, tracker_id)
+        n_conversations = int(mine["conversation_id"].nunique())
         self.examples_html.value = self._examples_html(self.examples, n_conversations, kind)
 
     # ------------------------------------------------------------------ HTML
